@@ -1,0 +1,37 @@
+# ccenv: `make build` renders, lints and writes dist/; `make test` runs the whole suite.
+NPM_STAMP := node_modules/.ccenv-deps-stamp
+CLI := node out/src/cli/main.js
+VITEST := node_modules/.bin/vitest
+
+.PHONY: deps build test lint e2e bench clean compile
+
+deps: $(NPM_STAMP)
+	@sh scripts/system-deps.sh
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+compile: deps
+	node_modules/.bin/tsc -p tsconfig.json
+
+build: compile
+	$(CLI) build --out dist
+	$(CLI) schema > profiles/profile.schema.json
+
+lint: compile
+	node_modules/.bin/tsc -p tsconfig.json --noEmit
+	$(CLI) build --out dist --check
+
+test: compile
+	$(CLI) build --out dist --check
+	$(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
+
+e2e: compile
+	$(VITEST) run test/e2e
+
+bench: compile
+	node out/bench/run.js
+
+clean:
+	rm -rf out .cache

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the system tools the build and the tests need (idempotent). As root it uses apt-get;
+# otherwise it lists what to install and fails.
+set -eu
+
+# command-on-PATH:debian-package
+NEEDED="shellcheck:shellcheck dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils"
+
+missing=''
+for pair in $NEEDED; do
+    cmd=${pair%%:*}
+    pkg=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing system packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086 # a list of package names
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    exit 0
+fi
+
+echo "deps: missing system tools. Install these packages (Debian/Ubuntu names), then run make again:" >&2
+echo "   sudo apt-get install$missing" >&2
+exit 1

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// ccenv command line: one module per command; each parses options and calls the work.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { buildCommand } from './build.js';
+import { listCommand } from './list.js';
+import { validateCommand } from './validate.js';
+import { schemaCommand } from './schema.js';
+import { CCENV_VERSION } from '../version.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('ccenv')
+  .version(CCENV_VERSION)
+  .command(buildCommand)
+  .command(listCommand)
+  .command(validateCommand)
+  .command(schemaCommand)
+  .demandCommand(1, 'Name a command: build, list, validate or schema (see --help).')
+  .strict()
+  .help()
+  .parseAsync();

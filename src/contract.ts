@@ -1,0 +1,45 @@
+// The installer contract shared by all three installers, the templates' context and the tests.
+
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  download: 3,
+  invalidConfig: 4,
+  noKey: 5,
+  unsupported: 6,
+  installFailed: 7,
+  cannotWrite: 8,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Environment variables an installer reads. */
+export const INPUT_ENV = {
+  apiKey: 'CCENV_API_KEY',
+  yes: 'CCENV_YES',
+  nodeMirror: 'CCENV_NODE_MIRROR',
+  npmRegistry: 'CCENV_NPM_REGISTRY',
+  allowHttp: 'CCENV_ALLOW_HTTP',
+  lang: 'CCENV_LANG',
+  modelOpus: 'CCENV_MODEL_OPUS',
+  modelSonnet: 'CCENV_MODEL_SONNET',
+  modelHaiku: 'CCENV_MODEL_HAIKU',
+  installDir: 'CCENV_INSTALL_DIR',
+  noModifyPath: 'CCENV_NO_MODIFY_PATH',
+} as const;
+
+/** Set by the installer for the configure program only: apply the profile's suggested model mapping. */
+export const USE_MODELS_ENV = 'CCENV_USE_MODELS';
+
+/** Claude Code's own names. */
+export const CLAUDE_ENV = {
+  authToken: 'ANTHROPIC_AUTH_TOKEN',
+  apiKey: 'ANTHROPIC_API_KEY',
+  baseUrl: 'ANTHROPIC_BASE_URL',
+  timeout: 'API_TIMEOUT_MS',
+  nonessential: 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+  opus: 'ANTHROPIC_DEFAULT_OPUS_MODEL',
+  sonnet: 'ANTHROPIC_DEFAULT_SONNET_MODEL',
+  haiku: 'ANTHROPIC_DEFAULT_HAIKU_MODEL',
+  configDir: 'CLAUDE_CONFIG_DIR',
+} as const;

@@ -1,0 +1,56 @@
+// A throwaway "machine" for running an installer without a sandbox: its own HOME and a PATH
+// holding only basic utilities plus the node and claude a scenario wants.
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** Utilities an installer may call; linked from the host so PATH has no node or claude. */
+const BASE_UTILITIES = [
+  'sh', 'cat', 'uname', 'id', 'stty', 'printf', 'env', 'mkdir', 'rm', 'ls', 'sed', 'grep', 'tr', 'head', 'tail',
+  'mktemp', 'chmod', 'mv', 'cp', 'dirname', 'basename', 'sleep', 'tty', 'test', '[', 'expr', 'wc', 'sort',
+];
+
+export interface FakeMachine {
+  root: string;
+  home: string;
+  bin: string;
+  /** PATH for the installer: bin first, then the linked utilities. */
+  path: string;
+  addNode(binary: string): void;
+  addClaudeStandIn(): void;
+  addExecutable(name: string, script: string): void;
+  dispose(): void;
+}
+
+function findOnHost(name: string): string | undefined {
+  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+    const p = path.join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+export function createFakeMachine(): FakeMachine {
+  const root = mkdtempSync(path.join(tmpdir(), 'ccenv-machine-'));
+  const home = path.join(root, 'home');
+  const bin = path.join(root, 'bin');
+  const sysbin = path.join(root, 'sysbin');
+  for (const d of [home, bin, sysbin]) mkdirSync(d);
+  for (const name of BASE_UTILITIES) {
+    const p = findOnHost(name);
+    if (p) symlinkSync(p, path.join(sysbin, name));
+  }
+  const addExecutable = (name: string, script: string) => {
+    writeFileSync(path.join(bin, name), script, { mode: 0o755 });
+  };
+  return {
+    root,
+    home,
+    bin,
+    path: `${bin}:${sysbin}`,
+    addNode: (binary) => symlinkSync(binary, path.join(bin, 'node')),
+    addClaudeStandIn: () => addExecutable('claude', '#!/bin/sh\necho "2.1.330 (Claude Code)"\n'),
+    addExecutable,
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}

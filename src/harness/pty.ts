@@ -1,0 +1,87 @@
+// A pseudo-terminal driver: runs a command with a real terminal (util-linux `script`) and
+// answers each prompt when its text appears in the transcript — never by sleeping.
+import { spawn } from 'node:child_process';
+
+export interface PtyAnswer {
+  /** Text (or pattern) to wait for, searched after the previous answer's match. */
+  when: string | RegExp;
+  /** What to type: include '\r' for Enter, '\x03' for Ctrl-C. */
+  send: string;
+}
+
+export interface PtyResult {
+  exitCode: number | null;
+  /** Everything the terminal showed (what a user would see). */
+  transcript: string;
+}
+
+export interface PtyOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  answers: PtyAnswer[];
+  timeoutMs?: number;
+}
+
+function find(haystack: string, from: number, needle: string | RegExp): number {
+  if (typeof needle === 'string') {
+    const i = haystack.indexOf(needle, from);
+    return i < 0 ? -1 : i + needle.length;
+  }
+  const re = new RegExp(needle.source, needle.flags.replace('g', '') + 'g');
+  re.lastIndex = from;
+  const m = re.exec(haystack);
+  return m ? m.index + m[0].length : -1;
+}
+
+/** Runs `sh -c command` on a fresh pseudo-terminal (its own session and controlling tty). */
+export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
+      env: { ...opts.env, SHELL: '/bin/sh' },
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let transcript = '';
+    let cursor = 0;
+    let next = 0;
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(child.pid as number), 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      reject(new Error(`pty: timed out waiting for ${String(opts.answers[next]?.when ?? 'exit')}; transcript:\n${transcript}`));
+    }, opts.timeoutMs ?? 30_000);
+    const pump = () => {
+      while (next < opts.answers.length) {
+        const answer = opts.answers[next] as PtyAnswer;
+        const end = find(transcript, cursor, answer.when);
+        if (end < 0) return;
+        cursor = end;
+        next += 1;
+        child.stdin.write(answer.send);
+      }
+    };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      transcript += d;
+      pump();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      transcript += d.toString('utf8');
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (next < opts.answers.length) {
+        reject(new Error(`pty: exited (${code}) before prompt ${String(opts.answers[next]?.when)}; transcript:\n${transcript}`));
+        return;
+      }
+      resolve({ exitCode: code, transcript });
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// What a template sees: profile values, catalog messages and the configure program, nothing else.
+import type { Profile } from '../profile/schema.js';
+import type { ConfigurePlan } from '../configure/plan.js';
+import { CLAUDE_ENV } from '../contract.js';
+import {
+  type BuildValues,
+  type Catalog,
+  LANGS,
+  pick,
+  resolveBuildValues,
+  runtimePlaceholders,
+} from '../messages/catalog.js';
+
+const CONFIGURE_PREFIX = 'cfg_';
+
+export function buildValues(profile: Profile, ccenvVersion: string): BuildValues {
+  const same = (v: string) => ({ en: v, zh: v });
+  return {
+    provider: profile.name,
+    key_url: same(profile.keyUrl),
+    base_url: same(profile.baseUrl),
+    profile: same(profile.id),
+    version: same(ccenvVersion),
+    node_min: same(String(profile.node.minimum)),
+    model_opus: same(profile.models?.opus ?? ''),
+    model_sonnet: same(profile.models?.sonnet ?? ''),
+    model_haiku: same(profile.models?.haiku ?? ''),
+  };
+}
+
+export function configurePlan(profile: Profile, catalog: Catalog, ccenvVersion: string): ConfigurePlan {
+  const resolved = resolveBuildValues(pick(catalog, (id) => id.startsWith(CONFIGURE_PREFIX)), buildValues(profile, ccenvVersion));
+  const messages = { en: {}, zh: {} } as ConfigurePlan['messages'];
+  for (const [id, msg] of Object.entries(resolved)) {
+    for (const lang of LANGS) messages[lang][id] = msg[lang];
+  }
+  const models = profile.models ?? {};
+  return {
+    profileId: profile.id,
+    ccenvVersion,
+    providerName: profile.name,
+    env: { [CLAUDE_ENV.baseUrl]: profile.baseUrl, ...profile.env },
+    models: {
+      ...(models.opus ? { opus: models.opus } : {}),
+      ...(models.sonnet ? { sonnet: models.sonnet } : {}),
+      ...(models.haiku ? { haiku: models.haiku } : {}),
+    },
+    messages,
+  };
+}
+
+export interface ShellMessage {
+  id: string;
+  en: string;
+  zh: string;
+  /** Run-time placeholder names, in order: the msg function's arguments. */
+  runtime: string[];
+}
+
+/** The installer's own messages (everything but the configure program's), build values filled in. */
+export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string): ShellMessage[] {
+  const resolved = resolveBuildValues(pick(catalog, (id) => !id.startsWith(CONFIGURE_PREFIX)), buildValues(profile, ccenvVersion));
+  return Object.entries(resolved).map(([id, msg]) => ({ id, en: msg.en, zh: msg.zh, runtime: runtimePlaceholders(msg.en) }));
+}
+
+export interface TemplateContext {
+  ccenvVersion: string;
+  profile: Profile;
+  nodeMin: number;
+  models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
+  messages: ShellMessage[];
+  configureProgram: string;
+}
+
+export function templateContext(
+  profile: Profile,
+  catalog: Catalog,
+  ccenvVersion: string,
+  configureProgram: string,
+): TemplateContext {
+  const m = profile.models;
+  return {
+    ccenvVersion,
+    profile,
+    nodeMin: profile.node.minimum,
+    models:
+      m && m.opus && m.sonnet && m.haiku
+        ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }
+        : false,
+    messages: installerMessages(profile, catalog, ccenvVersion),
+    configureProgram,
+  };
+}

@@ -1,0 +1,53 @@
+// The Handlebars environment: noEscape (we escape per target ourselves), strict (a missing value
+// is an error, not an empty string), and the escaping helpers as the only way to emit a value.
+import Handlebars from 'handlebars';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { commentText, heredocBody, jsLiteral, shPrintfFormat, shQuote } from './escape.js';
+import { repoPath } from '../paths.js';
+
+export const TEMPLATES_DIR = repoPath('templates');
+
+export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment'] as const;
+
+function str(value: unknown, helper: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new Error(`{{${helper}}}: expected a string, got ${typeof value}`);
+}
+
+export function createEnvironment(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('sh', (v: unknown) => shQuote(str(v, 'sh')));
+  hb.registerHelper('shPrintf', (text: unknown, names: unknown) =>
+    shPrintfFormat(str(text, 'shPrintf'), Array.isArray(names) ? (names as string[]) : []),
+  );
+  hb.registerHelper('heredoc', (text: unknown, terminator: unknown) =>
+    heredocBody(str(text, 'heredoc'), str(terminator, 'heredoc')),
+  );
+  hb.registerHelper('js', (v: unknown) => jsLiteral(v));
+  hb.registerHelper('comment', (v: unknown) => commentText(str(v, 'comment')));
+  const partialsDir = path.join(TEMPLATES_DIR, 'partials');
+  if (existsSync(partialsDir)) {
+    for (const file of readdirSync(partialsDir).sort()) {
+      hb.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(path.join(partialsDir, file), 'utf8'));
+    }
+  }
+  return hb;
+}
+
+export function templateFiles(): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(TEMPLATES_DIR).sort()) {
+    if (name.endsWith('.hbs')) out.push(path.join(TEMPLATES_DIR, name));
+  }
+  const partialsDir = path.join(TEMPLATES_DIR, 'partials');
+  if (existsSync(partialsDir)) {
+    for (const name of readdirSync(partialsDir).sort()) out.push(path.join(partialsDir, name));
+  }
+  return out;
+}
+
+export function compileTemplate(hb: typeof Handlebars, source: string): HandlebarsTemplateDelegate {
+  return hb.compile(source, { noEscape: true, strict: true });
+}

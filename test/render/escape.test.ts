@@ -1,0 +1,80 @@
+// Property test: hostile values, quoted by the sh helpers, come out of every POSIX shell exactly.
+import { describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { heredocBody, jsLiteral, shPrintfFormat, shQuote, EscapeError, commentText } from '../../src/render/escape.js';
+import { allShells } from '../../src/harness/shells.js';
+
+const HOSTILE = [
+  "'", '"', '$', '`', '\\', ';', '&', '|', '<', '>', '%', '^', '!', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#',
+  '\n', '\t', ' ', '$(id)', '${HOME}', '%s', '%%', '\\n', "'\\''", '\u2018', '\u2019', '\u201a', '\u201b', '\u201c',
+  '\u201d', '\u201e', '中文', 'ａ', '😀', '=', '-', '--', 'a',
+];
+
+/** A deterministic generator (mulberry32), so a failure is reproducible. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hostileValues(count: number): string[] {
+  const next = random(2026);
+  const values = [...HOSTILE, "it's \"$(rm -rf ~)\" `id` 100% ^!", ''];
+  while (values.length < count) {
+    const len = 1 + Math.floor(next() * 12);
+    let v = '';
+    for (let i = 0; i < len; i++) v += HOSTILE[Math.floor(next() * HOSTILE.length)];
+    values.push(v);
+  }
+  return values;
+}
+
+const SEP = '\n--ccenv-sep--\n';
+
+describe('sh escaping', () => {
+  const values = hostileValues(300);
+
+  for (const shell of allShells()) {
+    test(`${shell.name}: shQuote round-trips ${values.length} hostile values`, () => {
+      const script = values.map((v) => `v=${shQuote(v)}\nprintf '%s' "$v"\nprintf '${SEP.replace(/\n/g, '\\n')}'\n`).join('');
+      const r = spawnSync(shell.argv[0] as string, shell.argv.slice(1), { input: script, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split(SEP).slice(0, -1)).toEqual(values);
+    });
+
+    test(`${shell.name}: printf formats keep literal text and fill run-time values`, () => {
+      const cases = values.slice(0, 120).map((v, i) => ({ text: `${v}{name}${values[(i + 7) % values.length]}`, arg: values[(i + 3) % values.length] as string }));
+      const script = cases
+        .map((c) => `printf ${shPrintfFormat(c.text, ['name'])} ${shQuote(c.arg)}\nprintf '${SEP.replace(/\n/g, '\\n')}'\n`)
+        .join('');
+      const r = spawnSync(shell.argv[0] as string, shell.argv.slice(1), { input: script, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split(SEP).slice(0, -1)).toEqual(cases.map((c) => c.text.replace('{name}', () => c.arg)));
+    });
+  }
+
+  test('NUL cannot be embedded', () => {
+    expect(() => shQuote('a\0b')).toThrow(EscapeError);
+  });
+
+  test('a heredoc body may not contain its terminator', () => {
+    expect(heredocBody('x\nEND\ny\n', 'END_X')).toBe('x\nEND\ny');
+    expect(() => heredocBody('x\nEND\ny', 'END')).toThrow(EscapeError);
+  });
+
+  test('js literals survive line separators and quotes', () => {
+    for (const v of values) {
+      // eslint-disable-next-line no-new-func
+      expect(new Function(`return ${jsLiteral(v)};`)()).toBe(v);
+      expect(jsLiteral(v)).not.toMatch(/[\u2028\u2029]/);
+    }
+  });
+
+  test('comments stay on one line', () => {
+    expect(commentText('a\nb\r\u2028c')).toBe('a b c');
+  });
+});

@@ -4,7 +4,7 @@
 set -eu
 
 # command-on-PATH:debian-package
-NEEDED="shellcheck:shellcheck dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils"
+NEEDED="shellcheck:shellcheck dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils bwrap:bubblewrap openssl:openssl xz:xz-utils curl:curl"
 
 missing=''
 for pair in $NEEDED; do

@@ -6,6 +6,7 @@ import { buildCommand } from './build.js';
 import { listCommand } from './list.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
+import { serveCommand } from './serve.js';
 import { CCENV_VERSION } from '../version.js';
 
 await yargs(hideBin(process.argv))
@@ -15,6 +16,7 @@ await yargs(hideBin(process.argv))
   .command(listCommand)
   .command(validateCommand)
   .command(schemaCommand)
+  .command(serveCommand)
   .demandCommand(1, 'Name a command: build, list, validate or schema (see --help).')
   .strict()
   .help()

@@ -6,17 +6,19 @@ export interface Shell {
   /** argv prefix that runs a script given next (a path, or -s for stdin). */
   argv: string[];
   binary: string;
+  /** posh has no -s: under `curl | posh` the installer gets no flags (use CCENV_YES etc.). */
+  takesArgsFromStdin: boolean;
 }
 
 const CANDIDATES: Shell[] = [
-  { name: 'dash', binary: '/usr/bin/dash', argv: ['/usr/bin/dash'] },
-  { name: 'bash', binary: '/usr/bin/bash', argv: ['/usr/bin/bash'] },
-  { name: 'zsh', binary: '/usr/bin/zsh', argv: ['/usr/bin/zsh', '--emulate', 'sh'] },
-  { name: 'ksh93', binary: '/bin/ksh93', argv: ['/bin/ksh93'] },
-  { name: 'mksh', binary: '/usr/bin/mksh', argv: ['/usr/bin/mksh'] },
-  { name: 'yash', binary: '/usr/bin/yash', argv: ['/usr/bin/yash'] },
-  { name: 'posh', binary: '/usr/bin/posh', argv: ['/usr/bin/posh'] },
-  { name: 'busybox-ash', binary: '/bin/busybox', argv: ['/bin/busybox', 'ash'] },
+  { name: 'dash', binary: '/usr/bin/dash', argv: ['/usr/bin/dash'], takesArgsFromStdin: true },
+  { name: 'bash', binary: '/usr/bin/bash', argv: ['/usr/bin/bash'], takesArgsFromStdin: true },
+  { name: 'zsh', binary: '/usr/bin/zsh', argv: ['/usr/bin/zsh', '--emulate', 'sh'], takesArgsFromStdin: true },
+  { name: 'ksh93', binary: '/bin/ksh93', argv: ['/bin/ksh93'], takesArgsFromStdin: true },
+  { name: 'mksh', binary: '/usr/bin/mksh', argv: ['/usr/bin/mksh'], takesArgsFromStdin: true },
+  { name: 'yash', binary: '/usr/bin/yash', argv: ['/usr/bin/yash'], takesArgsFromStdin: true },
+  { name: 'posh', binary: '/usr/bin/posh', argv: ['/usr/bin/posh'], takesArgsFromStdin: false },
+  { name: 'busybox-ash', binary: '/bin/busybox', argv: ['/bin/busybox', 'ash'], takesArgsFromStdin: true },
 ];
 
 export function allShells(): Shell[] {

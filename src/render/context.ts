@@ -1,6 +1,6 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
-import type { ConfigurePlan } from '../configure/plan.js';
+import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
 import { CLAUDE_ENV } from '../contract.js';
 import {
   type BuildValues,
@@ -34,7 +34,7 @@ export function configurePlan(profile: Profile, catalog: Catalog, ccenvVersion: 
   for (const [id, msg] of Object.entries(resolved)) {
     for (const lang of LANGS) messages[lang][id] = msg[lang];
   }
-  const models = profile.models ?? {};
+  const models: ModelMapping = profile.models ?? {};
   return {
     profileId: profile.id,
     ccenvVersion,

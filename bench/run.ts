@@ -1,0 +1,60 @@
+// `make bench`: how big the installers are and how long building and running them takes.
+// Goals live here, never in timed tests. Results go to bench/results.json.
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import { builtinProfileIds, resolveProfile } from '../src/profile/load.js';
+import { loadCatalog } from '../src/messages/catalog.js';
+import { renderDistTree } from '../src/publish/dist-tree.js';
+import { shellcheck } from '../src/lint/shellcheck.js';
+import { CCENV_VERSION } from '../src/version.js';
+import { createFakeMachine } from '../src/harness/fake-machine.js';
+import { ensureCurrentNode } from '../src/harness/node-fixture.js';
+import { runInstaller } from '../src/harness/run-installer.js';
+import { shellByName } from '../src/harness/shells.js';
+import { repoPath } from '../src/paths.js';
+
+async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
+  const times: number[] = [];
+  let last!: T;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    last = await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: Math.round((times[Math.floor(times.length / 2)] as number) * 10) / 10, last };
+}
+
+const profiles = builtinProfileIds().map(resolveProfile);
+const catalog = loadCatalog();
+const render = await timed(5, () => renderDistTree(profiles, catalog, CCENV_VERSION));
+const shFiles = [...render.last].filter(([rel]) => rel.endsWith('.sh')).map(([name, text]) => ({ name, text }));
+const lint = await timed(3, () => shellcheck(shFiles));
+
+const sizes: Record<string, { bytes: number; gzipBytes: number }> = {};
+for (const id of builtinProfileIds()) {
+  const file = repoPath('dist', id, 'install.sh');
+  sizes[`${id}/install.sh`] = { bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length };
+}
+
+const machine = createFakeMachine();
+machine.addNode(await ensureCurrentNode());
+machine.addClaudeStandIn();
+const script = readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
+const env = { CCENV_API_KEY: 'sk-bench-0123456789', CCENV_YES: '1' };
+const firstRun = await timed(1, () => runInstaller({ shell: shellByName('dash'), machine, script, env }));
+const reRun = await timed(5, () => runInstaller({ shell: shellByName('dash'), machine, script, env }));
+machine.dispose();
+
+const results = {
+  ccenvVersion: CCENV_VERSION,
+  profiles: profiles.length,
+  renderAllProfilesMs: render.medianMs,
+  shellcheckAllDialectsMs: lint.medianMs,
+  installerSizes: sizes,
+  configurePathFirstRunMs: firstRun.medianMs,
+  configurePathReRunMs: reRun.medianMs,
+};
+writeFileSync(repoPath('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,168 @@
+// Writing files without ever leaving one half-written: a temp file in the target's own folder
+// (mode 0600), written and fsynced, then renamed over the target. Symlinks are followed to their
+// final target (a symlink stays a symlink; a dangling one gets its target created). Just before the
+// rename the target is read again: if it changed since it was read (another writer, such as
+// Claude Code itself), the temp is discarded and the caller redoes its work from the new content.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { errnoCode } from './errors.js';
+
+const isWindows = process.platform === 'win32';
+
+/** The final target of `p` after following symlinks, even when the last one dangles. */
+export function resolveTarget(p: string): string {
+  let current = path.resolve(p);
+  for (let hops = 0; hops < 40; hops++) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(current);
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return current;
+      throw e;
+    }
+    if (!stat.isSymbolicLink()) {
+      try {
+        return fs.realpathSync(current);
+      } catch {
+        return current;
+      }
+    }
+    current = path.resolve(path.dirname(current), fs.readlinkSync(current));
+  }
+  const loop = new Error(`too many levels of symbolic links: ${p}`) as NodeJS.ErrnoException;
+  loop.code = 'ELOOP';
+  throw loop;
+}
+
+/** The file's bytes, or null when it does not exist. Other errors (EACCES, EISDIR …) are thrown. */
+export function readBytes(target: string): Buffer | null {
+  try {
+    return fs.readFileSync(target);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw e;
+  }
+}
+
+export function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.equals(b);
+}
+
+/** Creates `dir` (and parents) when missing; a directory created here gets `mode`. */
+export function ensureDir(dir: string, mode = 0o700): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) {
+      const err = new Error(`not a directory: ${dir}`) as NodeJS.ErrnoException;
+      err.code = 'ENOTDIR';
+      err.path = dir;
+      throw err;
+    }
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true, mode });
+}
+
+export function removeQuietly(p: string): void {
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    // already gone, or we could not create it in the first place
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Writes `data` to a new temp file next to `target` (mode 0600, fsynced) and returns its path. */
+export function prepareTemp(target: string, data: string | Buffer): string {
+  const dir = path.dirname(target);
+  ensureDir(dir);
+  const temp = path.join(dir, `.${path.basename(target)}.ccenv-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const fd = fs.openSync(temp, 'wx', 0o600);
+  try {
+    try {
+      fs.writeFileSync(fd, data);
+      if (!isWindows) fs.fchmodSync(fd, 0o600);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+  return temp;
+}
+
+function syncDir(dir: string): void {
+  if (isWindows) return;
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // best effort: some file systems refuse to fsync a directory
+  }
+}
+
+function renameWithRetry(from: string, to: string): void {
+  // On Windows a virus scanner or an editor may hold the target open for a moment.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (e) {
+      const code = errnoCode(e);
+      if (!isWindows || attempt >= 10 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw e;
+      sleepSync(50);
+    }
+  }
+}
+
+/**
+ * Renames `temp` over `target` if the target still holds `expected` (null: still absent).
+ * Returns false (and removes the temp) when it changed; throws on an I/O error (temp removed).
+ */
+export function commitTemp(target: string, temp: string, expected: Buffer | null): boolean {
+  try {
+    if (!sameBytes(readBytes(target), expected)) {
+      removeQuietly(temp);
+      return false;
+    }
+    renameWithRetry(temp, target);
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+  syncDir(path.dirname(target));
+  return true;
+}
+
+/** Deletes `target` if it still holds `expected`; false when it changed. */
+export function deleteChecked(target: string, expected: Buffer): boolean {
+  if (!sameBytes(readBytes(target), expected)) return false;
+  fs.unlinkSync(target);
+  syncDir(path.dirname(target));
+  return true;
+}
+
+/** Atomic write without a concurrency check (ccenv's own files). */
+export function writeAtomic(target: string, data: string | Buffer): void {
+  const temp = prepareTemp(target, data);
+  try {
+    renameWithRetry(temp, target);
+  } catch (e) {
+    removeQuietly(temp);
+    throw e;
+  }
+  syncDir(path.dirname(target));
+}

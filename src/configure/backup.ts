@@ -1,0 +1,75 @@
+// Backups of the files ccenv replaces: <config dir>/ccenv/backups/<name>.<UTC timestamp>[.<n>],
+// mode 0600, the newest KEEP per file name kept.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureDir } from './atomic-write.js';
+import { errnoCode } from './errors.js';
+
+export const KEEP_BACKUPS = 5;
+
+/** 2025-01-31T08:09:10.123Z → 20250131T080910Z */
+export function backupStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** Writes `bytes` as a new backup of the file called `name`; returns the backup's path. */
+export function writeBackup(backupsDir: string, name: string, bytes: Buffer, now: Date = new Date()): string {
+  ensureDir(backupsDir);
+  const base = path.join(backupsDir, `${name}.${backupStamp(now)}`);
+  for (let n = 0; ; n++) {
+    const candidate = n === 0 ? base : `${base}.${n}`;
+    let fd: number;
+    try {
+      fd = fs.openSync(candidate, 'wx', 0o600);
+    } catch (e) {
+      if (errnoCode(e) === 'EEXIST' && n < 1000) continue;
+      throw e;
+    }
+    try {
+      fs.writeFileSync(fd, bytes);
+      if (process.platform !== 'win32') fs.fchmodSync(fd, 0o600);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return candidate;
+  }
+}
+
+interface BackupName {
+  file: string;
+  stamp: string;
+  n: number;
+}
+
+/** The backups of `name` in `names`, oldest first. */
+export function backupsOf(names: readonly string[], name: string): string[] {
+  const parsed: BackupName[] = [];
+  for (const file of names) {
+    if (!file.startsWith(name + '.')) continue;
+    const m = /^(\d{8}T\d{6}Z)(?:\.(\d+))?$/.exec(file.slice(name.length + 1));
+    if (!m || m[1] === undefined) continue;
+    parsed.push({ file, stamp: m[1], n: m[2] === undefined ? 0 : Number(m[2]) });
+  }
+  parsed.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.n - b.n));
+  return parsed.map((p) => p.file);
+}
+
+/** Removes all but the newest KEEP_BACKUPS backups of `name`. Best effort. */
+export function pruneBackups(backupsDir: string, name: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(backupsDir);
+  } catch {
+    return;
+  }
+  const all = backupsOf(names, name);
+  for (const file of all.slice(0, Math.max(0, all.length - KEEP_BACKUPS))) {
+    try {
+      fs.unlinkSync(path.join(backupsDir, file));
+    } catch {
+      // leave it
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// The harness's download and build cache: ~/.cache/ccenv (XDG_CACHE_HOME honoured; CCENV_CACHE_DIR
+// overrides). Entries are created in a temporary sibling and renamed into place, so a crashed fill
+// never leaves a half-written entry behind; a lock keeps two test workers from filling one twice.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export function cacheRoot(): string {
+  if (process.env.CCENV_CACHE_DIR) return process.env.CCENV_CACHE_DIR;
+  const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
+  return path.join(base, 'ccenv');
+}
+
+export function cachePath(...parts: string[]): string {
+  return path.join(cacheRoot(), ...parts);
+}
+
+export function shortHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes `<dir>.lock` (a folder holding the owner's pid); waits while a live process holds it. */
+async function lock(dir: string): Promise<() => void> {
+  const lockDir = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      return () => rmSync(lockDir, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+      } catch {
+        /* being created or removed */
+      }
+      let stale = Number.isInteger(owner) && owner > 0 && !alive(owner);
+      if (!(owner > 0)) {
+        // no pid yet: being created — or its creator died at once; give it 10 s
+        try {
+          stale = Date.now() - statSync(lockDir).mtimeMs > 10_000;
+        } catch {
+          /* removed meanwhile */
+        }
+      }
+      if (stale) rmSync(lockDir, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Returns `dir`, building it first with `fill(tmpDir)` when it does not exist. `fill` writes into
+ * a fresh temporary directory beside `dir`, which is then renamed to `dir` (atomic on one file
+ * system). Concurrent callers (other test workers) wait for the one filling it.
+ */
+export async function ensureCacheDir(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<string> {
+  if (existsSync(dir)) return dir;
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const unlock = await lock(dir);
+  try {
+    if (existsSync(dir)) return dir;
+    const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    mkdirSync(tmp);
+    try {
+      await fill(tmp);
+      renameSync(tmp, dir);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  } finally {
+    unlock();
+  }
+  return dir;
+}

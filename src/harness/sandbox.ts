@@ -1,0 +1,356 @@
+// Runs a scenario in isolation: bubblewrap over the host's root file system (read-only), a private
+// network namespace holding only `lo`, an /etc/hosts mapping the scenario's real host names to
+// 127.0.0.1, the system CA bundle plus the test CA bound over /etc/ssl/certs/ca-certificates.crt,
+// an empty HOME, /tmp, /run and /home as fresh tmpfs. Inside, scenario-main starts the fixture
+// server on 127.0.0.1:443 and runs the steps; nothing outside the sandbox is reachable, so the
+// installer runs unmodified against https://nodejs.org, https://registry.npmjs.org, the provider's
+// API host and the CDN host, all answered locally.
+//
+//   const [mirror, registry] = await Promise.all([ensureNodeMirror(), ensureClaudeCodeSnapshot()]);
+//   const r = await runScenario({
+//     sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry, api: { expectKey: KEY } }),
+//     toolbox: { node: hostNodeBinary() },            // PATH: bare tools + the host's Node 20 only
+//     command: 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh',
+//     env: PROXY_USER_ENV,                             // NODE_EXTRA_CA_CERTS, as a user behind a proxy
+//     pty: [{ when: /API key/, send: `${KEY}\r` }],
+//     collect: ['.claude/settings.json'],
+//   });
+//   r.exitCode; r.transcript; r.apiCalls[0].authorization; r.files['.claude/settings.json'];
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { execa } from 'execa';
+import { apiCalls, type ApiCall } from './api-stub.js';
+import { cachePath } from './cache.js';
+import { repoPath } from '../paths.js';
+import type { Fault, RecordedRequest } from './fixture-server.js';
+import type { PtyAnswer } from './pty.js';
+import type { PtyAnswerSpec, ScenarioConfig, ScenarioOutput, StepResult, StepSpec } from './scenario-types.js';
+import { sitePaths, type SiteSpec } from './sites.js';
+import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
+
+/** HOME of the sandbox's user (an empty folder bound from the run directory). */
+export const SANDBOX_HOME = '/home/user';
+/** Where the run's private files appear inside the sandbox. */
+const SANDBOX_RUN = '/run/ccenv';
+/** The toolbox folder (see ScenarioOptions.toolbox); the steps' PATH when a toolbox is given. */
+export const SANDBOX_TOOLBOX = '/run/ccenv/path';
+
+/**
+ * What an installer may call on a bare machine: POSIX utilities plus download, archive and checksum
+ * tools. No node, npm or claude.
+ */
+export const DEFAULT_TOOLS = [
+  'sh', 'cat', 'uname', 'id', 'stty', 'printf', 'env', 'mkdir', 'rm', 'rmdir', 'ls', 'sed', 'grep', 'tr', 'head', 'tail',
+  'mktemp', 'chmod', 'mv', 'cp', 'ln', 'dirname', 'basename', 'sleep', 'tty', 'test', '[', 'expr', 'wc', 'sort', 'uniq',
+  'cut', 'awk', 'find', 'readlink', 'touch', 'date', 'tee', 'true', 'false', 'kill', 'cmp',
+  'curl', 'wget', 'tar', 'gzip', 'xz', 'sha256sum', 'openssl',
+];
+
+/**
+ * What a user behind a TLS-inspecting proxy has set: a Node.js they downloaded trusts the system
+ * bundle only when told. Not set by the harness on its own — a scenario opts in.
+ */
+export const PROXY_USER_ENV: Record<string, string> = { NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
+
+export interface ScenarioStep {
+  name?: string;
+  /** Run with `/bin/sh -c` inside the sandbox. */
+  command: string;
+  /** Added to the default environment (HOME, PATH=/usr/bin:/bin, LANG, USER); undefined removes. */
+  env?: Record<string, string | undefined>;
+  /** Default: HOME. */
+  cwd?: string;
+  /** Run on a pseudo-terminal, answering these prompts (`true`: a terminal, no prompts). */
+  pty?: PtyAnswer[] | true;
+  /** Text piped to stdin (without a terminal); default /dev/null. */
+  stdin?: string;
+  /** Default 120 s. */
+  timeoutMs?: number;
+  /** Faults active during this step only. */
+  faults?: Fault[];
+}
+
+export interface ScenarioOptions {
+  /** What the loopback server answers, by host name (the names are mapped to 127.0.0.1). */
+  sites: SiteSpec[];
+  /** More names mapped to 127.0.0.1 and covered by the certificate, though no site serves them. */
+  extraHosts?: string[];
+  /** The steps, run in order in the same sandbox (same HOME, same server and request log) … */
+  steps?: ScenarioStep[];
+  /** … or a single command (with the step fields below). */
+  command?: string;
+  env?: Record<string, string | undefined>;
+  pty?: PtyAnswer[] | true;
+  stdin?: string;
+  timeoutMs?: number;
+  /** Faults for the whole scenario (step faults come after). */
+  faults?: Fault[];
+  /** Also answer plain HTTP on port 80 (CCENV_ALLOW_HTTP tests). */
+  http?: boolean;
+  /** Accept busybox wget's TLS (TLS 1.2 at most, every cipher). Default true. */
+  legacyTls?: boolean;
+  /** Run the steps as this user (the host must be root); HOME is chowned to it. */
+  uid?: number;
+  gid?: number;
+  /** Files to read back, relative to HOME (missing → null). */
+  collect?: string[];
+  /** More host paths to make visible (read-only unless rw) at `dest` (default: the same path). */
+  binds?: { src: string; dest?: string; rw?: boolean }[];
+  /** Keep the run directory (HOME, result.json, requests.jsonl); else it is deleted. */
+  keep?: boolean;
+  /** A host folder to use as HOME (kept; e.g. to reuse an installed Claude Code). Default: a new one. */
+  homeDir?: string;
+  /**
+   * A bare machine's PATH: the steps' default PATH becomes SANDBOX_TOOLBOX, a folder holding only
+   * these host tools (default DEFAULT_TOOLS; missing ones are left out) and, when given, this node
+   * binary as `node` — so no host npm, no other node. Without it, PATH is /usr/bin:/bin.
+   */
+  toolbox?: { tools?: string[]; node?: string };
+}
+
+export interface ScenarioResult {
+  /** The last step's exit code, transcript, stdout and stderr. */
+  exitCode: number | null;
+  transcript: string;
+  stdout: string;
+  stderr: string;
+  steps: StepResult[];
+  /** Every request the fixture server answered, in order. */
+  requests: RecordedRequest[];
+  /** The Messages API calls among them (site 'api'). */
+  apiCalls: ApiCall[];
+  /** The `collect` files' contents. */
+  files: Record<string, string | null>;
+  /** The run directory (only left on disk with keep: true); HOME is `<runDir>/home` unless homeDir. */
+  runDir: string;
+  home: string;
+  timings: { setupMs: number; sandboxMs: number; serverStartMs: number; totalMs: number };
+}
+
+function hasBwrap(): boolean {
+  return ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
+}
+
+let bundled: Promise<string> | undefined;
+
+/** scenario-main bundled into one .mjs (cached by content), runnable by the host's node. */
+export function scenarioMainBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const here = fileURLToPath(import.meta.url);
+    // Beside this module (src/ under vitest, out/ when compiled); else (this module bundled into
+    // something else) the repository's source.
+    const entry = [path.join(path.dirname(here), `scenario-main${path.extname(here)}`), repoPath('src', 'harness', 'scenario-main.ts')].find((p) =>
+      existsSync(p),
+    );
+    if (!entry) throw new Error('sandbox: scenario-main not found');
+    const esbuild = await import('esbuild');
+    const out = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'error',
+    });
+    const code = out.outputFiles[0]!.contents;
+    const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+    const file = cachePath('harness', `scenario-main-${hash}.mjs`);
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, code);
+      renameSync(tmp, file); // atomic; a concurrent writer produces the same bytes
+    }
+    return file;
+  })();
+  return bundled;
+}
+
+function toSpec(a: PtyAnswer): PtyAnswerSpec {
+  return { when: typeof a.when === 'string' ? a.when : { regex: a.when.source, flags: a.when.flags }, send: a.send };
+}
+
+function defaultEnv(pathVar: string): Record<string, string> {
+  return { HOME: SANDBOX_HOME, PATH: pathVar, LANG: 'C.UTF-8', USER: 'user', LOGNAME: 'user', SHELL: '/bin/sh' };
+}
+
+function findTool(name: string): string | undefined {
+  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+    const p = path.join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function mergeEnv(base: Record<string, string>, extra: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = { ...base };
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Host names of the sites, de-duplicated. */
+export function scenarioHosts(sites: SiteSpec[], extra: string[] = []): string[] {
+  return [...new Set([...sites.map((s) => s.host.toLowerCase()).filter((h) => h !== '*'), ...extra.map((h) => h.toLowerCase())])];
+}
+
+export function hostsFile(names: string[]): string {
+  return ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', ...names.map((n) => `127.0.0.1\t${n}`), ''].join('\n');
+}
+
+function chownTree(p: string, uid: number, gid: number): void {
+  chownSync(p, uid, gid);
+  if (statSync(p).isDirectory()) for (const e of readdirSync(p)) chownTree(path.join(p, e), uid, gid);
+}
+
+export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
+  const t0 = Date.now();
+  if (!hasBwrap()) throw new Error('runScenario needs bubblewrap (bwrap): run `make deps` (apt-get install bubblewrap)');
+  const stepsIn: ScenarioStep[] =
+    opts.steps ?? (opts.command !== undefined ? [{ command: opts.command, env: opts.env, pty: opts.pty, stdin: opts.stdin, timeoutMs: opts.timeoutMs }] : []);
+  if (stepsIn.length === 0) throw new Error('runScenario: give steps or command');
+  if (!existsSync(SYSTEM_CA_BUNDLE)) throw new Error(`runScenario: ${SYSTEM_CA_BUNDLE} is missing: install ca-certificates`);
+  if (opts.uid !== undefined && process.getuid?.() !== 0) throw new Error('runScenario: uid needs a root host');
+  const sitePathList = [...new Set(opts.sites.flatMap(sitePaths))];
+  for (const p of sitePathList) if (!existsSync(p)) throw new Error(`runScenario: site path missing: ${p}`);
+  const names = scenarioHosts(opts.sites, opts.extraHosts);
+  const [ca, main] = await Promise.all([ensureTestCa(names), scenarioMainBundle()]);
+
+  const runDir = mkdtempSync(path.join(tmpdir(), 'ccenv-scenario-'));
+  try {
+    return await runIn(runDir, opts, stepsIn, names, ca, main, sitePathList, t0);
+  } finally {
+    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+async function runIn(
+  runDir: string, opts: ScenarioOptions, stepsIn: ScenarioStep[], names: string[], ca: TestCa, main: string, sitePathList: string[], t0: number,
+): Promise<ScenarioResult> {
+  chmodSync(runDir, 0o755);
+  const home = opts.homeDir ?? path.join(runDir, 'home');
+  const out = path.join(runDir, 'out');
+  mkdirSync(home, { mode: 0o755, recursive: true });
+  mkdirSync(out, { mode: 0o777 });
+  chmodSync(out, 0o777);
+  if (opts.uid !== undefined) chownTree(home, opts.uid, opts.gid ?? opts.uid);
+  writeFileSync(path.join(runDir, 'hosts'), hostsFile(names));
+
+  let toolboxNode: string | undefined;
+  if (opts.toolbox) {
+    const dir = path.join(runDir, 'path');
+    mkdirSync(dir, { mode: 0o755 });
+    for (const t of opts.toolbox.tools ?? DEFAULT_TOOLS) {
+      const p = findTool(t);
+      if (p) symlinkSync(p, path.join(dir, t));
+    }
+    if (opts.toolbox.node) {
+      toolboxNode = realpathSync(opts.toolbox.node);
+      writeFileSync(path.join(dir, 'node'), '', { mode: 0o755 }); // the mount point of the binary
+    }
+  }
+  const pathVar = opts.toolbox ? SANDBOX_TOOLBOX : '/usr/bin:/bin';
+  const steps: StepSpec[] = stepsIn.map((s, i) => ({
+    name: s.name ?? `step${i + 1}`,
+    command: s.command,
+    env: mergeEnv(s.pty !== undefined ? { ...defaultEnv(pathVar), TERM: 'xterm-256color' } : defaultEnv(pathVar), s.env),
+    cwd: s.cwd ?? SANDBOX_HOME,
+    ...(s.pty !== undefined ? { pty: s.pty === true ? [] : s.pty.map(toSpec) } : {}),
+    ...(s.stdin !== undefined ? { stdin: s.stdin } : {}),
+    timeoutMs: s.timeoutMs ?? 120_000,
+    ...(s.faults ? { faults: s.faults } : {}),
+    ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}),
+  }));
+  const config: ScenarioConfig = {
+    sites: opts.sites,
+    tls: { cert: `${SANDBOX_RUN}/tls/cert.pem`, key: `${SANDBOX_RUN}/tls/key.pem`, legacy: opts.legacyTls ?? true },
+    httpsPort: 443,
+    ...(opts.http ? { httpPort: 80 } : {}),
+    faults: opts.faults ?? [],
+    steps,
+    outDir: `${SANDBOX_RUN}/out`,
+  };
+  writeFileSync(path.join(runDir, 'config.json'), JSON.stringify(config));
+
+  const hidden = ['/tmp', '/run', '/home'];
+  const realHome = homedir();
+  if (realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  for (const h of hidden) if (existsSync(h)) args.push('--tmpfs', h);
+  // bwrap makes the folders it creates 0700; the steps may run as another user
+  args.push('--perms', '0755', '--dir', SANDBOX_RUN);
+  if (opts.toolbox) {
+    args.push('--ro-bind', path.join(runDir, 'path'), SANDBOX_TOOLBOX);
+    if (toolboxNode) args.push('--ro-bind', toolboxNode, `${SANDBOX_TOOLBOX}/node`);
+  }
+  args.push(
+    '--ro-bind', path.join(runDir, 'hosts'), '/etc/hosts',
+    '--ro-bind', ca.bundle, SYSTEM_CA_BUNDLE,
+    '--bind', home, SANDBOX_HOME,
+    '--bind', out, `${SANDBOX_RUN}/out`,
+    '--ro-bind', path.join(runDir, 'config.json'), `${SANDBOX_RUN}/config.json`,
+    '--ro-bind', main, `${SANDBOX_RUN}/scenario-main.mjs`,
+    '--ro-bind', ca.chain, `${SANDBOX_RUN}/tls/cert.pem`,
+    '--ro-bind', ca.key, `${SANDBOX_RUN}/tls/key.pem`,
+    '--ro-bind', realpathSync(process.execPath), `${SANDBOX_RUN}/bin/node`,
+  );
+  for (const p of sitePathList) args.push('--ro-bind', p, p);
+  for (const b of opts.binds ?? []) args.push(b.rw ? '--bind' : '--ro-bind', b.src, b.dest ?? b.src);
+  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', 'ccenv-sandbox');
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  let argv: string[];
+  if (uid === 0) {
+    argv = ['bwrap', ...args, '--unshare-net'];
+  } else {
+    // Without root, port 443 stays privileged in bwrap's own network namespace (--cap-add
+    // CAP_NET_BIND_SERVICE does not help: tried). So: a user+network namespace first (unshare), in
+    // which we bring lo up and open the low ports, then bwrap in it, back to the caller's ids.
+    const ip = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => existsSync(p)) ?? 'busybox ip';
+    argv = [
+      'unshare', '--user', '--map-root-user', '--net', '--', '/bin/sh', '-c',
+      `${ip} link set lo up && echo 0 >/proc/sys/net/ipv4/ip_unprivileged_port_start && exec "$@"`, 'sh',
+      'bwrap', ...args, '--unshare-user', '--uid', String(uid), '--gid', String(gid),
+    ];
+  }
+  argv.push('--die-with-parent', '--new-session', '--clearenv', '--setenv', 'PATH', '/usr/bin:/bin', '--setenv', 'HOME', SANDBOX_HOME, '--chdir', '/');
+  argv.push('--', `${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`);
+
+  const t1 = Date.now();
+  const total = steps.reduce((n, s) => n + s.timeoutMs, 0) + 60_000;
+  const r = await execa(argv[0] as string, argv.slice(1), { reject: false, stdin: 'ignore', timeout: total, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
+  const t2 = Date.now();
+  const resultFile = path.join(out, 'result.json');
+  if (!existsSync(resultFile)) {
+    throw new Error(`sandbox: no result (bwrap exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}):\n${r.stderr}\n${r.stdout}`);
+  }
+  const output = JSON.parse(readFileSync(resultFile, 'utf8')) as ScenarioOutput;
+  if (output.error) {
+    throw new Error(`sandbox: scenario runner failed: ${output.error}\n${r.stderr}`);
+  }
+  const files: Record<string, string | null> = {};
+  for (const f of opts.collect ?? []) {
+    const p = path.join(home, f);
+    files[f] = existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : null;
+  }
+  const last = output.steps[output.steps.length - 1];
+  return {
+    exitCode: last?.exitCode ?? null,
+    transcript: last?.transcript ?? '',
+    stdout: last?.stdout ?? '',
+    stderr: last?.stderr ?? '',
+    steps: output.steps,
+    requests: output.requests,
+    apiCalls: apiCalls(output.requests),
+    files,
+    runDir,
+    home,
+    timings: { setupMs: t1 - t0, sandboxMs: t2 - t1, serverStartMs: output.serverStartMs, totalMs: Date.now() - t0 },
+  };
+}

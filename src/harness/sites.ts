@@ -1,0 +1,72 @@
+// Sites described as plain data (JSON), so a scenario can hand them to a fixture server started
+// inside a sandbox; siteFromSpec turns one into a live Site.
+import { apiStubSite, type ApiStubOptions } from './api-stub.js';
+import type { Site } from './fixture-server.js';
+import { npmRegistrySite, type RegistrySnapshot } from './npm-registry.js';
+import { staticSite } from './static-site.js';
+
+export type SiteSpec =
+  /** A folder served as is: the CDN (dist/), or anything else. */
+  | { kind: 'static'; host: string; dir: string; prefix?: string; name?: string }
+  /** A Node.js mirror root (node-mirror.ts), by default at /dist like nodejs.org. */
+  | { kind: 'node-mirror'; host: string; dir: string; prefix?: string; name?: string }
+  | { kind: 'npm-registry'; host: string; snapshot: RegistrySnapshot; prefix?: string; name?: string }
+  | { kind: 'api-stub'; host: string; prefix?: string; name?: string; options?: ApiStubOptions };
+
+export function siteFromSpec(spec: SiteSpec): Site {
+  switch (spec.kind) {
+    case 'static':
+      return staticSite(spec.host, { dir: spec.dir, prefix: spec.prefix, name: spec.name ?? 'cdn' });
+    case 'node-mirror':
+      return staticSite(spec.host, { dir: spec.dir, prefix: spec.prefix ?? '/dist', name: spec.name ?? 'node-mirror', index: false });
+    case 'npm-registry':
+      return npmRegistrySite(spec.host, spec.snapshot, { prefix: spec.prefix, name: spec.name });
+    case 'api-stub':
+      return apiStubSite(spec.host, { ...(spec.options ?? {}), prefix: spec.prefix, name: spec.name });
+  }
+}
+
+/** Host paths a site reads (a sandbox must make them visible). */
+export function sitePaths(spec: SiteSpec): string[] {
+  switch (spec.kind) {
+    case 'static':
+    case 'node-mirror':
+      return [spec.dir];
+    case 'npm-registry':
+      return spec.snapshot.packages.map((p) => p.tarball);
+    case 'api-stub':
+      return [];
+  }
+}
+
+/** The real host names the installers use, all answered locally in a scenario. */
+export const HOSTS = {
+  cdn: 'cdn.ccenv.test',
+  node: 'nodejs.org',
+  registry: 'registry.npmjs.org',
+  api: 'open.bigmodel.cn',
+} as const;
+
+export interface StandardSitesOptions {
+  /** A built dist/ folder, served at https://cdn.ccenv.test/. */
+  dist?: string;
+  /** A Node mirror root (ensureNodeMirror().root), served at https://nodejs.org/dist/. */
+  nodeMirror?: string;
+  /** Packages served at https://registry.npmjs.org/ (ensureClaudeCodeSnapshot()). */
+  registry?: RegistrySnapshot;
+  /** The API stub at https://open.bigmodel.cn/ (any path prefix); false for none. Default {}. */
+  api?: ApiStubOptions | false;
+  /** Other host names for any of them (a profile's own API host, a mirror's host …). */
+  hosts?: Partial<Record<keyof typeof HOSTS, string>>;
+}
+
+/** The usual scenario: CDN, Node mirror, npm registry and API stub under their real names. */
+export function standardSites(o: StandardSitesOptions): SiteSpec[] {
+  const h = { ...HOSTS, ...(o.hosts ?? {}) };
+  const sites: SiteSpec[] = [];
+  if (o.dist) sites.push({ kind: 'static', host: h.cdn, dir: o.dist });
+  if (o.nodeMirror) sites.push({ kind: 'node-mirror', host: h.node, dir: o.nodeMirror });
+  if (o.registry) sites.push({ kind: 'npm-registry', host: h.registry, snapshot: o.registry });
+  if (o.api !== false) sites.push({ kind: 'api-stub', host: h.api, options: o.api ?? {} });
+  return sites;
+}

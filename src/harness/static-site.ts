@@ -1,0 +1,71 @@
+// Serves a folder read-only, the way a CDN or a Node.js dist mirror does: files by path below
+// the site's prefix, a content type from the extension, 404 for anything else (folders, paths
+// leaving the root). Symbolic links inside the folder are followed (latest-v22.x → v22.23.3).
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FixtureRequest, FixtureResponse, Handler, Site } from './fixture-server.js';
+
+const TYPES: [RegExp, string][] = [
+  [/\.sh$/, 'text/x-shellscript; charset=utf-8'],
+  [/\.ps1$/, 'text/plain; charset=utf-8'],
+  [/\.cmd$/, 'text/plain; charset=utf-8'],
+  [/\.(txt|asc|sig)$|SHASUMS256|SHA256SUMS/, 'text/plain; charset=utf-8'],
+  [/\.json$/, 'application/json'],
+  [/\.html?$/, 'text/html; charset=utf-8'],
+  [/\.tar\.gz$|\.tgz$/, 'application/gzip'],
+  [/\.tar\.xz$/, 'application/x-xz'],
+  [/\.zip$/, 'application/zip'],
+  [/\.msi$/, 'application/x-msi'],
+];
+
+export function contentTypeFor(file: string): string {
+  for (const [re, type] of TYPES) if (re.test(file)) return type;
+  return 'application/octet-stream';
+}
+
+/** Resolves a request path inside root; undefined for anything outside it or not a regular file. */
+export function resolveInside(root: string, subpath: string): string | undefined {
+  const realRoot = realpathSync(root);
+  const rel = path.posix.normalize('/' + subpath).replace(/^\/+/, '');
+  if (rel.split('/').includes('..')) return undefined;
+  const candidate = path.join(realRoot, rel);
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    return undefined;
+  }
+  // Links may point anywhere inside the served tree.
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
+  try {
+    if (!statSync(real).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return real;
+}
+
+export interface StaticSiteOptions {
+  dir: string;
+  /** Serve `index.html` for a folder path ending in '/'. Default true. */
+  index?: boolean;
+  /** Extra headers for every file. */
+  headers?: Record<string, string>;
+}
+
+export function staticHandler(opts: StaticSiteOptions): Handler {
+  return (req: FixtureRequest): FixtureResponse => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain' }, body: 'method not allowed\n' };
+    }
+    let sub = req.subpath;
+    if (sub.endsWith('/') && opts.index !== false) sub += 'index.html';
+    const file = resolveInside(opts.dir, sub);
+    if (!file) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found\n' };
+    return { status: 200, headers: { 'content-type': contentTypeFor(file), ...(opts.headers ?? {}) }, file };
+  };
+}
+
+export function staticSite(host: string, opts: StaticSiteOptions & { prefix?: string; name?: string }): Site {
+  return { host, prefix: opts.prefix, name: opts.name ?? 'static', handler: staticHandler(opts) };
+}

@@ -1,0 +1,42 @@
+// `ccenv serve`: serves a built dist/ folder (the CDN tree) over HTTP, or HTTPS with a given
+// certificate, for trying the installers before uploading them — and for the e2e harness.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startFixtureServer, type RecordedRequest } from '../harness/fixture-server.js';
+import { staticSite } from '../harness/static-site.js';
+
+export interface ServeOptions {
+  dir: string;
+  host?: string;
+  port?: number;
+  /** Serve HTTPS with this certificate (PEM, may include the chain) and key. */
+  tls?: { cert: string; key: string };
+  /** Called with one line per request. */
+  log?: (line: string) => void;
+}
+
+export interface ServeHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function formatRequest(r: RecordedRequest): string {
+  return `${r.time} ${r.method} ${r.url} ${r.status} ${r.responseBytes}`;
+}
+
+export async function serveDirectory(opts: ServeOptions): Promise<ServeHandle> {
+  const dir = path.resolve(opts.dir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`serve: not a folder: ${opts.dir}`);
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 8080;
+  const server = await startFixtureServer({
+    sites: [staticSite('*', { dir, name: 'dist' })],
+    listenHost: host,
+    ...(opts.tls ? { tls: opts.tls, httpsPort: port } : { httpPort: port }),
+    ...(opts.log ? { onRequest: (r: RecordedRequest) => opts.log?.(formatRequest(r)) } : {}),
+  });
+  const actual = (opts.tls ? server.httpsPort : server.httpPort) as number;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${actual}/`, port: actual, close: () => server.close() };
+}

@@ -1,0 +1,62 @@
+// The plan the configure tests run with: zhipu-like values plus the real message catalog.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { ConfigurePlan, MessageTable } from '../../src/configure/plan.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CATALOG_PATH = path.join(REPO_ROOT, 'messages', 'configure.yaml');
+
+export type Catalog = Record<string, { en: string; zh: string }>;
+
+export function loadCatalog(): Catalog {
+  return parse(fs.readFileSync(CATALOG_PATH, 'utf8')) as Catalog;
+}
+
+export function loadMessages(): MessageTable {
+  const table: MessageTable = { en: {}, zh: {} };
+  for (const [id, entry] of Object.entries(loadCatalog())) {
+    table.en[id] = entry.en;
+    table.zh[id] = entry.zh;
+  }
+  return table;
+}
+
+export const ZHIPU_ENV = {
+  ANTHROPIC_BASE_URL: 'https://open.bigmodel.cn/api/anthropic',
+  API_TIMEOUT_MS: '3000000',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+} as const;
+
+export const ZHIPU_MODELS = { opus: 'glm-4.6', sonnet: 'glm-4.6', haiku: 'glm-4.5-air' } as const;
+
+export function testPlan(overrides: Partial<ConfigurePlan> = {}): ConfigurePlan {
+  return {
+    profileId: 'zhipu',
+    ccenvVersion: '0.1.0-test',
+    providerName: { en: 'Zhipu GLM Coding Plan', zh: '智谱 GLM 编码套餐' },
+    env: { ...ZHIPU_ENV },
+    models: { ...ZHIPU_MODELS },
+    messages: loadMessages(),
+    ...overrides,
+  };
+}
+
+export const DEEPSEEK_ENV = {
+  ANTHROPIC_BASE_URL: 'https://api.deepseek.com/anthropic',
+  API_TIMEOUT_MS: '600000',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+} as const;
+
+/** Plan overrides per test profile: zhipu (with a suggested mapping) and deepseek (none). */
+export const PROFILES: Record<string, Partial<ConfigurePlan>> = {
+  zhipu: {},
+  deepseek: {
+    profileId: 'deepseek',
+    providerName: { en: 'DeepSeek', zh: '深度求索' },
+    env: { ...DEEPSEEK_ENV },
+    models: {},
+  },
+};

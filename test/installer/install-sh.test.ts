@@ -1,0 +1,266 @@
+// dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
+// machine that already has Node ≥ 22 and Claude Code (a stand-in).
+import { afterEach, describe, expect, test } from 'vitest';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { allShells, shellByName } from '../../src/harness/shells.js';
+import { runInstaller } from '../../src/harness/run-installer.js';
+import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import {
+  envOf, HOSTILE_KEY, readJson, readyMachine, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
+} from './support.js';
+
+const machines: FakeMachine[] = [];
+async function machine(): Promise<FakeMachine> {
+  const m = await readyMachine();
+  machines.push(m);
+  return m;
+}
+afterEach(() => {
+  while (machines.length) machines.pop()?.dispose();
+});
+
+const script = ZHIPU_SCRIPT();
+const dash = shellByName('dash');
+const bash = shellByName('bash');
+
+describe.each(allShells().map((s) => [s.name, s] as const))('install.sh under %s', (_name, shell) => {
+  test('a hostile key lands exactly, with the profile env, onboarding done, mode 0600', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: HOSTILE_KEY, CCENV_YES: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(envOf(m)).toEqual({ ANTHROPIC_AUTH_TOKEN: HOSTILE_KEY, ...ZHIPU_ENV });
+    expect(readJson(path.join(m.home, '.claude.json'))).toEqual({ hasCompletedOnboarding: true });
+    expect(statSync(settingsPath(m)).mode & 0o777).toBe(0o600);
+    expect(r.stdout + r.stderr).not.toContain(HOSTILE_KEY);
+    expect(r.stdout).toContain('Done. Claude Code now uses Zhipu GLM Coding Plan');
+  });
+
+  test('a re-run changes nothing, byte for byte', async () => {
+    const m = await machine();
+    const env = { CCENV_API_KEY: 'sk-rerun-0123456789', CCENV_YES: '1' };
+    expect((await runInstaller({ shell, machine: m, script, env })).exitCode).toBe(0);
+    const before = snapshotTree(m.home);
+    const again = await runInstaller({ shell, machine: m, script, env });
+    expect(again.exitCode).toBe(0);
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+});
+
+describe('install.sh: keys that cannot work (dash, bash)', () => {
+  for (const shell of [dash, bash]) {
+    for (const [what, key, position] of [
+      ['a full-width character', 'sk-ａbcdef', '4'],
+      ['a space', 'sk-abc def', '7'],
+      ['a tab', 'sk-abc\tdef', '7'],
+    ] as const) {
+      test(`${shell.name}: ${what} exits 2 naming the position, writing nothing`, async () => {
+        const m = await machine();
+        const r = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: key, CCENV_YES: '1' } });
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toContain(position);
+        expect(snapshotTree(m.home)).toEqual({});
+      });
+    }
+
+    test(`${shell.name}: set but empty exits 2 (a missing CI secret must fail, not prompt)`, async () => {
+      const m = await machine();
+      const r = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: '' } });
+      expect(r.exitCode).toBe(2);
+      expect(snapshotTree(m.home)).toEqual({});
+    });
+  }
+
+  test('one trailing newline (from a copied secret) is stripped', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-abc123456789\n', CCENV_YES: '1' } });
+    expect(r.exitCode).toBe(0);
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-abc123456789');
+  });
+});
+
+describe('install.sh: existing files', () => {
+  test('invalid JSON exits 4 and leaves the file byte-identical', async () => {
+    for (const shell of [dash, bash]) {
+      const m = await machine();
+      const file = writeSettings(m, '{\n  // my settings\n  "model": "opus",\n}\n');
+      const before = snapshotTree(m.home);
+      const r = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: 'sk-valid-123456', CCENV_YES: '1' } });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain(file);
+      expect(snapshotTree(m.home)).toEqual(before);
+    }
+  });
+
+  test('--uninstall restores a settings.json with its own env, a stale ANTHROPIC_API_KEY, hooks and permissions', async () => {
+    for (const shell of [dash, bash]) {
+      const m = await machine();
+      const original = JSON.stringify(
+        {
+          permissions: { allow: ['Bash(npm run test:*)', 'Read(~/.zshrc)'], deny: ['Read(./.env)'] },
+          env: { ANTHROPIC_API_KEY: 'sk-ant-stale', MY_VAR: 'kept', BASH_DEFAULT_TIMEOUT_MS: '60000' },
+          hooks: { PostToolUse: [{ matcher: 'Edit|Write', hooks: [{ type: 'command', command: 'npx prettier --write "$FILE"' }] }] },
+          model: 'opus',
+        },
+        null,
+        4,
+      ) + '\n';
+      const file = writeSettings(m, original);
+      const install = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: 'sk-new-key-123456', CCENV_YES: '1' } });
+      expect(install.exitCode).toBe(0);
+      const env = envOf(m);
+      expect(env['ANTHROPIC_API_KEY']).toBeUndefined();
+      expect(env['MY_VAR']).toBe('kept');
+      expect(Object.keys(readJson(file))).toEqual(['permissions', 'env', 'hooks', 'model']);
+      const un = await runInstaller({ shell, machine: m, script, args: ['--uninstall'] });
+      expect(un.stderr).toBe('');
+      expect(un.exitCode).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(original);
+      expect(existsSync(path.join(m.home, '.claude.json'))).toBe(false);
+    }
+  });
+
+  test('CLAUDE_CONFIG_DIR is honoured for both files', async () => {
+    const m = await machine();
+    const dir = path.join(m.root, 'elsewhere');
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-cfgdir-123456', CCENV_YES: '1', CLAUDE_CONFIG_DIR: dir } });
+    expect(r.exitCode).toBe(0);
+    expect(envOf(m, dir)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-cfgdir-123456');
+    expect(readJson(path.join(dir, '.claude.json'))).toEqual({ hasCompletedOnboarding: true });
+    expect(existsSync(path.join(m.home, '.claude'))).toBe(false);
+    expect(existsSync(path.join(m.home, '.claude.json'))).toBe(false);
+  });
+
+  test('a read-only config folder exits 8 and changes nothing', async () => {
+    const m = await machine();
+    const file = writeSettings(m, '{"model":"opus"}\n');
+    const before = snapshotTree(m.home);
+    const r = await runInstaller({
+      shell: dash, machine: m, script, readOnly: path.dirname(file),
+      env: { CCENV_API_KEY: 'sk-x-123456789', CCENV_YES: '1' },
+    });
+    expect(r.exitCode).toBe(8);
+    expect(r.stderr).toContain(path.dirname(file));
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+
+  test('a config folder path that cannot exist exits 8', async () => {
+    const m = await machine();
+    const file = writeSettings(m, '{"model":"opus"}\n');
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789', CCENV_YES: '1', CLAUDE_CONFIG_DIR: `${file}/sub` } });
+    expect(r.exitCode).toBe(8);
+    expect(readFileSync(file, 'utf8')).toBe('{"model":"opus"}\n');
+  });
+});
+
+describe('install.sh: no key, flags, messages', () => {
+  test('no key and no terminal exits 5 naming CCENV_API_KEY', async () => {
+    for (const shell of [dash, bash]) {
+      const m = await machine();
+      const r = await runInstaller({ shell, machine: m, script });
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toContain('CCENV_API_KEY');
+      expect(snapshotTree(m.home)).toEqual({});
+    }
+  });
+
+  test('--yes without a key exits 5', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell: dash, machine: m, script, args: ['--yes'] });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain('CCENV_API_KEY');
+  });
+
+  test('--help and --version need no key, Node or Claude Code', async () => {
+    const m = await machine();
+    const help = await runInstaller({ shell: dash, machine: m, script, args: ['--help'], env: { PATH: '/nonexistent' } });
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('--uninstall');
+    expect(help.stdout).toContain('https://open.bigmodel.cn/usercenter/proj-mgmt/apikeys');
+    const version = await runInstaller({ shell: dash, machine: m, script, args: ['--version'], env: { PATH: '/nonexistent' } });
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout).toMatch(/^ccenv \d+\.\d+\.\d+, profile zhipu \(Zhipu GLM Coding Plan\)$/);
+  });
+
+  test('an unknown flag exits 2', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell: dash, machine: m, script, args: ['--frobnicate'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--frobnicate');
+  });
+
+  test('CCENV_LANG=zh speaks Chinese', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_LANG: 'zh' } });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain('没有 API 密钥');
+    const auto = await runInstaller({ shell: dash, machine: m, script, env: { LANG: 'zh_CN.UTF-8' } });
+    expect(auto.stderr).toContain('没有 API 密钥');
+  });
+
+  test('--dry-run changes nothing and never shows the key', async () => {
+    const m = await machine();
+    writeSettings(m, '{"env":{"ANTHROPIC_API_KEY":"sk-ant-stale"}}\n');
+    const before = snapshotTree(m.home);
+    const r = await runInstaller({ shell: dash, machine: m, script, args: ['--dry-run'], env: { CCENV_API_KEY: 'sk-dry-run-secret-9876' } });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('ANTHROPIC_AUTH_TOKEN');
+    expect(r.stdout).toContain('ANTHROPIC_API_KEY');
+    expect(r.stdout + r.stderr).not.toContain('sk-dry-run-secret-9876');
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+
+  test('under sudo it refuses (exit 2): it would configure root instead of the user', async () => {
+    const m = await machine();
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789', SUDO_USER: 'alice' } });
+    if (process.getuid?.() === 0) {
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('alice');
+    } else {
+      expect(r.exitCode).toBe(0);
+    }
+  });
+
+  test('model mapping: CCENV_MODEL_* set the models; by default none is written', async () => {
+    const m = await machine();
+    await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-models-123456', CCENV_YES: '1' } });
+    expect(Object.keys(envOf(m)).filter((k) => k.includes('MODEL'))).toEqual([]);
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-models-123456', CCENV_YES: '1', CCENV_MODEL_OPUS: 'glm-5', CCENV_MODEL_HAIKU: 'glm-4.5-air' } });
+    expect(r.exitCode).toBe(0);
+    expect(envOf(m)['ANTHROPIC_DEFAULT_OPUS_MODEL']).toBe('glm-5');
+    expect(envOf(m)['ANTHROPIC_DEFAULT_HAIKU_MODEL']).toBe('glm-4.5-air');
+    expect(envOf(m)['ANTHROPIC_DEFAULT_SONNET_MODEL']).toBeUndefined();
+  });
+});
+
+describe('install.sh: Node.js and Claude Code missing (exit 7, honestly)', () => {
+  test('Node 20 only: says the minimum and exits 7', async () => {
+    const m = await machine();
+    const { rmSync, symlinkSync } = await import('node:fs');
+    rmSync(path.join(m.bin, 'node'));
+    symlinkSync(process.execPath, path.join(m.bin, 'node'));
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).toMatch(/Node\.js 20\.\d+\.\d+ .* older than the required 22/);
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  test('no Node at all: exits 7', async () => {
+    const m = await machine();
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(m.bin, 'node'));
+    const r = await runInstaller({ shell: bash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).toContain('Node.js 22 or newer is required');
+  });
+
+  test('no claude: exits 7 saying how to install it', async () => {
+    const m = await machine();
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(m.bin, 'claude'));
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).toContain('npm install -g @anthropic-ai/claude-code');
+  });
+});

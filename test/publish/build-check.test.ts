@@ -1,0 +1,77 @@
+// `ccenv build --check` on a copy of the repository: fresh passes, a template or profile edit fails,
+// and a shellcheck finding stops the build before anything is written.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { REPO_ROOT } from '../../src/paths.js';
+
+let copy: string;
+
+async function ccenv(...args: string[]) {
+  return execa('node', ['out/src/cli/main.js', ...args], { cwd: copy, reject: false, stdin: 'ignore' });
+}
+
+beforeAll(async () => {
+  copy = mkdtempSync(path.join(tmpdir(), 'ccenv-repo-'));
+  for (const entry of ['package.json', 'tsconfig.json', 'src', 'templates', 'profiles', 'messages', 'dist']) {
+    cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
+  }
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  await execa(path.join(copy, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: copy });
+}, 120_000);
+
+describe('ccenv build --check', () => {
+  test('passes on the committed dist/', async () => {
+    const r = await ccenv('build', '--check');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/dist\/ is fresh/);
+  });
+
+  test('fails after a template edit, and build makes it fresh again', async () => {
+    const tpl = path.join(copy, 'templates', 'install.sh.hbs');
+    const original = readFileSync(tpl, 'utf8');
+    writeFileSync(tpl, original.replace('main() {\n', 'main() {\n    # a reviewer-visible change\n'));
+    const stale = await ccenv('build', '--check');
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain('stale: dist/zhipu/install.sh');
+    const built = await ccenv('build');
+    expect(built.exitCode).toBe(0);
+    expect(readFileSync(path.join(copy, 'dist', 'zhipu', 'install.sh'), 'utf8')).toContain('# a reviewer-visible change');
+    expect((await ccenv('build', '--check')).exitCode).toBe(0);
+    writeFileSync(tpl, original);
+    expect((await ccenv('build')).exitCode).toBe(0);
+  });
+
+  test('fails after a profile edit', async () => {
+    const file = path.join(copy, 'profiles', 'zhipu.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('"3000000"', '"3000001"'));
+    const r = await ccenv('build', '--check');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('stale: dist/zhipu/install.sh');
+    writeFileSync(file, original);
+  });
+
+  test('an invalid profile exits 2 naming the file and field', async () => {
+    const bad = path.join(copy, 'bad.yaml');
+    writeFileSync(bad, 'id: bad\nname: { en: B, zh: 乙 }\nbaseUrl: http://x.example/anthropic\nkeyUrl: https://x.example\n');
+    const r = await ccenv('build', '--profile', bad, '--out', path.join(copy, 'out-bad'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${bad}: baseUrl: must be an https:// URL`);
+  });
+
+  test('a shellcheck finding fails the build and writes nothing', async () => {
+    const tpl = path.join(copy, 'templates', 'install.sh.hbs');
+    const original = readFileSync(tpl, 'utf8');
+    writeFileSync(tpl, original.replace('main() {\n', 'main() {\n    echo $HOME\n'));
+    const before = readFileSync(path.join(copy, 'dist', 'zhipu', 'install.sh'), 'utf8');
+    const r = await ccenv('build');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/install\.sh:\d+:\d+: info SC2086/);
+    expect(readFileSync(path.join(copy, 'dist', 'zhipu', 'install.sh'), 'utf8')).toBe(before);
+    writeFileSync(tpl, original);
+  });
+});

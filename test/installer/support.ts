@@ -1,7 +1,7 @@
 // Shared set-up for running dist/zhipu/install.sh on fake machines.
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createFakeMachine, type FakeMachine } from '../../src/harness/fake-machine.js';
+import { createFakeMachine, type FakeMachine, type MachineOptions } from '../../src/harness/fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { repoPath } from '../../src/paths.js';
 
@@ -11,8 +11,8 @@ export const ZHIPU_SCRIPT = (): string => readFileSync(repoPath('dist', 'zhipu',
 export const HOSTILE_KEY = `sk-'"$\\;&|<>%\`x`;
 
 /** A machine with Node ≥ 22 and a stand-in `claude` on PATH, as issue 2 assumes. */
-export async function readyMachine(): Promise<FakeMachine> {
-  const m = createFakeMachine();
+export async function readyMachine(opts: MachineOptions = {}): Promise<FakeMachine> {
+  const m = createFakeMachine(opts);
   m.addNode(await ensureCurrentNode());
   m.addClaudeStandIn();
   return m;

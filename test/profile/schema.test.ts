@@ -84,3 +84,9 @@ describe('profile schema', () => {
     expect(Object.keys(schema.properties)).toContain('models');
   });
 });
+
+test('profiles/profile.schema.json is the current export (make build writes it)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { repoPath } = await import('../../src/paths.js');
+  expect(JSON.parse(readFileSync(repoPath('profiles', 'profile.schema.json'), 'utf8'))).toEqual(profileJsonSchema());
+});

@@ -1,22 +1,25 @@
-// Golden files per profile × target catch unintended changes to what users run.
-// Update on purpose with: npx vitest run test/render/golden.test.ts -u
+// Golden files per profile × target catch unintended changes to what users run. For built-in
+// profiles the golden file is the committed dist/<id>/<file> itself (one reviewed copy, not two);
+// test-only profiles keep theirs in test/golden/. Update on purpose with `make build` and
+// `npx vitest run test/render/golden.test.ts -u`.
 import { describe, expect, test } from 'vitest';
 import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
 import { TARGET_IDS, TARGETS } from '../../src/render/targets.js';
 import { repoPath } from '../../src/paths.js';
 import { renderForTest } from '../support/render.js';
 
-const profiles = [
-  ...builtinProfileIds().map((id) => resolveProfile(id)),
-  loadProfileFile(repoPath('test', 'fixtures', 'profiles', 'hostile.yaml')),
-];
+const builtin = builtinProfileIds().map((id) => ({ profile: resolveProfile(id), golden: `../../dist/${id}` }));
+const fixtures = ['hostile'].map((id) => ({
+  profile: loadProfileFile(repoPath('test', 'fixtures', 'profiles', `${id}.yaml`)),
+  golden: `../golden/${id}`,
+}));
 
 describe('golden installers', () => {
-  for (const profile of profiles) {
+  for (const { profile, golden } of [...builtin, ...fixtures]) {
     for (const target of TARGET_IDS) {
       test(`${profile.id} × ${TARGETS[target].file}`, async () => {
         const text = await renderForTest(profile, target);
-        await expect(text).toMatchFileSnapshot(`../golden/${profile.id}/${TARGETS[target].file}`);
+        await expect(text).toMatchFileSnapshot(`${golden}/${TARGETS[target].file}`);
       });
     }
   }

@@ -67,6 +67,8 @@ export interface TemplateContext {
   ccenvVersion: string;
   profile: Profile;
   nodeMin: number;
+  /** The profile's npm registry, or '' for npm's own default. */
+  npmRegistry: string;
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
   messages: ShellMessage[];
   configureProgram: string;
@@ -83,6 +85,7 @@ export function templateContext(
     ccenvVersion,
     profile,
     nodeMin: profile.node.minimum,
+    npmRegistry: profile.npmRegistry ?? '',
     models:
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }

@@ -234,33 +234,50 @@ describe('install.sh: no key, flags, messages', () => {
   });
 });
 
-describe('install.sh: Node.js and Claude Code missing (exit 7, honestly)', () => {
-  test('Node 20 only: says the minimum and exits 7', async () => {
+describe('install.sh: Node.js and Claude Code missing, with no way to get them (exit 7)', () => {
+  test('Node 20 only and no curl or wget: says the minimum and what to install, exits 7', async () => {
     const m = await machine();
     const { rmSync, symlinkSync } = await import('node:fs');
     rmSync(path.join(m.bin, 'node'));
     symlinkSync(process.execPath, path.join(m.bin, 'node'));
     const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
     expect(r.exitCode).toBe(7);
-    expect(r.stderr).toMatch(/Node\.js 20\.\d+\.\d+ .* older than the required 22/);
+    expect(r.stdout).toMatch(/Node\.js v?20\.\d+\.\d+ .* older than the required 22/);
+    expect(r.stderr).toContain('Neither curl nor wget');
     expect(snapshotTree(m.home)).toEqual({});
   });
 
-  test('no Node at all: exits 7', async () => {
+  test('no Node at all and no downloader: exits 7', async () => {
     const m = await machine();
     const { rmSync } = await import('node:fs');
     rmSync(path.join(m.bin, 'node'));
     const r = await runInstaller({ shell: bash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
     expect(r.exitCode).toBe(7);
-    expect(r.stderr).toContain('Node.js 22 or newer is required');
+    expect(r.stdout).toContain('Node.js 22 or newer is required');
+    expect(r.stderr).toContain('Neither curl nor wget');
   });
 
-  test('no claude: exits 7 saying how to install it', async () => {
+  test('no claude and no npm: exits 7 saying how to install it', async () => {
     const m = await machine();
     const { rmSync } = await import('node:fs');
     rmSync(path.join(m.bin, 'claude'));
     const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-x-123456789' } });
     expect(r.exitCode).toBe(7);
     expect(r.stderr).toContain('npm install -g @anthropic-ai/claude-code');
+  });
+
+  test('a plain-http mirror is refused (exit 2) unless CCENV_ALLOW_HTTP=1', async () => {
+    const m = await machine();
+    const { rmSync } = await import('node:fs');
+    rmSync(path.join(m.bin, 'node'));
+    m.addExecutable('curl', '#!/bin/sh\necho "curl $*" >&2\nexit 22\n');
+    const env = { CCENV_API_KEY: 'sk-x-123456789', CCENV_NODE_MIRROR: 'http://mirror.example/node' };
+    const refused = await runInstaller({ shell: dash, machine: m, script, env });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('Refusing plain http: http://mirror.example/node/');
+    const allowed = await runInstaller({ shell: dash, machine: m, script, env: { ...env, CCENV_ALLOW_HTTP: '1' } });
+    expect(allowed.exitCode).toBe(3);
+    expect(allowed.stderr).toContain('--proto =https,http');
+    expect(allowed.stderr).toContain('Download failed: http://mirror.example/node/latest-v22.x/SHASUMS256.txt');
   });
 });

@@ -57,7 +57,11 @@ describe('message catalog', () => {
   });
 
   test('the sh installer speaks only catalog messages, and uses all of its own', () => {
-    const used = idsUsedInShellTemplate(readFileSync(repoPath('templates', 'install.sh.hbs'), 'utf8'));
+    const partials = readdirSync(repoPath('templates', 'partials')).filter((f) => f.startsWith('sh-'));
+    const text = [repoPath('templates', 'install.sh.hbs'), ...partials.map((f) => repoPath('templates', 'partials', f))]
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    const used = idsUsedInShellTemplate(text);
     const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_'));
     expect([...used].filter((id) => !(id in catalog))).toEqual([]);
     expect(own.filter((id) => !used.has(id))).toEqual([]);

@@ -7,6 +7,12 @@ export interface PtyAnswer {
   when: string | RegExp;
   /** What to type: include '\r' for Enter, '\x03' for Ctrl-C. */
   send: string;
+  /**
+   * Send again while the terminal stays silent this long (last answer only). For Ctrl-C: a shell
+   * that gets SIGINT in the instant between printing a prompt and starting `read` (bash) may only
+   * run its trap once `read` returns, so a second Ctrl-C is what a user would press too.
+   */
+  resendIfSilentMs?: number;
 }
 
 export interface PtyResult {
@@ -45,6 +51,15 @@ export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> 
     let transcript = '';
     let cursor = 0;
     let next = 0;
+    let resendTimer: NodeJS.Timeout | undefined;
+    const armResend = (answer: PtyAnswer) => {
+      if (resendTimer) clearTimeout(resendTimer);
+      if (answer.resendIfSilentMs === undefined || next < opts.answers.length) return;
+      resendTimer = setTimeout(() => {
+        child.stdin.write(answer.send);
+        armResend(answer);
+      }, answer.resendIfSilentMs);
+    };
     const timer = setTimeout(() => {
       try {
         process.kill(-(child.pid as number), 'SIGKILL');
@@ -61,11 +76,14 @@ export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> 
         cursor = end;
         next += 1;
         child.stdin.write(answer.send);
+        armResend(answer);
       }
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
       transcript += d;
+      const last = opts.answers[next - 1];
+      if (resendTimer && last) armResend(last);
       pump();
     });
     child.stderr.on('data', (d: Buffer) => {
@@ -73,10 +91,12 @@ export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> 
     });
     child.on('error', (err) => {
       clearTimeout(timer);
+      if (resendTimer) clearTimeout(resendTimer);
       reject(err);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (resendTimer) clearTimeout(resendTimer);
       if (next < opts.answers.length) {
         reject(new Error(`pty: exited (${code}) before prompt ${String(opts.answers[next]?.when)}; transcript:\n${transcript}`));
         return;

@@ -82,7 +82,10 @@ describe('key typed at the terminal prompt', () => {
       const m = await machine();
       const r = await runInPty(`trap 'echo' INT; cat "$SCRIPT" | /usr/bin/${shell}; rc=$?; ${ECHO_STATE}; echo "RC=$rc"`, {
         env: { ...installerEnv(m), SCRIPT },
-        answers: [{ when: KEY_PROMPT, send: 'sk-half\x03' }],
+        answers: [
+          { when: KEY_PROMPT, send: 'sk-half' },
+          { when: '', send: '\x03', resendIfSilentMs: 2000 },
+        ],
       });
       expect(r.transcript).toContain('RC=130');
       expect(r.transcript).toContain('ECHO_STATE=echo');

@@ -32,7 +32,7 @@ describe('fresh install through curl | sh', () => {
     const r = await runScenario({
       sites: sites({ expectKey: KEY }),
       toolbox: { node: hostNodeBinary() },
-      collect: ['.claude/settings.json', '.claude.json', '.profile', '.ccenv/env'],
+      collect: ['.claude/settings.json'],
       steps: [
         {
           name: 'install',
@@ -45,7 +45,14 @@ describe('fresh install through curl | sh', () => {
           timeoutMs: 600_000,
         },
         // A new login shell: ~/.profile now puts the installed node and claude on PATH.
-        { name: 'use', command: '. "$HOME/.profile" && command -v claude && claude -p hello', timeoutMs: 120_000 },
+        { name: 'use', command: 'cat "$HOME/.profile" && . "$HOME/.profile" && command -v claude && claude -p hello', timeoutMs: 120_000 },
+        // Running it again changes nothing and downloads nothing.
+        {
+          name: 'again',
+          command: `touch "$HOME/.before-rerun" && sleep 1 && ${ONE_LINER} && find "$HOME" -newer "$HOME/.before-rerun" ! -type d | sed 's/^/CHANGED /'`,
+          env: { ...PROXY_USER_ENV, CCENV_API_KEY: KEY, CCENV_YES: '1' },
+        },
+        { name: 'uninstall', command: `curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh -s -- --uninstall --purge; ls -A "$HOME"; cat "$HOME/.profile"` },
       ],
     });
     const seconds = (Date.now() - started) / 1000;
@@ -64,17 +71,34 @@ describe('fresh install through curl | sh', () => {
     ]);
     // the real Claude Code came from the local registry
     expect(install.requests.some((q) => q.host === 'registry.npmjs.org' && q.url.endsWith(`claude-code-linux-x64-${CLAUDE_CODE_VERSION}.tgz`) && q.status === 200)).toBe(true);
-    expect(r.files['.profile']).toContain(". '/home/user/.ccenv/env' # added by ccenv");
 
     // the installed client called the provider's endpoint with the key
     expect(use.exitCode, use.transcript).toBe(0);
+    expect(use.stdout).toContain(". '/home/user/.ccenv/env' # added by ccenv");
     expect(use.stdout).toContain('/home/user/.ccenv/node/bin/claude');
     expect(use.stdout).toContain(DEFAULT_REPLY);
     const call = r.apiCalls.find((c) => c.lastUserText === 'hello' && c.status === 200);
     expect(call).toMatchObject({ host: 'open.bigmodel.cn', authorization: `Bearer ${KEY}` });
     expect(call!.url).toMatch(/^\/api\/anthropic\/v1\/messages/);
-    expect(JSON.parse(r.files['.claude/settings.json']!).env.ANTHROPIC_AUTH_TOKEN).toBe(KEY);
-    console.log(`fresh install + claude -p: ${seconds.toFixed(1)} s (install step ${install.durationMs ?? '?'} ms)`);
+    // after --uninstall: ccenv created settings.json, so only what Claude Code added since remains
+    expect(r.files['.claude/settings.json'] ?? '').not.toContain(KEY);
+    console.log(`fresh install + claude -p: ${seconds.toFixed(1)} s (install step ${install.durationMs} ms, claude -p ${use.durationMs} ms)`);
+
+    const again = r.steps[2]!;
+    expect(again.exitCode, again.transcript).toBe(0);
+    expect(again.stdout).toContain('Claude Code 2.1.330 (Claude Code) found');
+    expect(again.stdout).not.toContain('CHANGED ');
+    expect(again.requests.filter((q) => q.host !== 'cdn.ccenv.test')).toEqual([]);
+
+    const uninstall = r.steps[3]!;
+    expect(uninstall.exitCode, uninstall.transcript).toBe(0);
+    expect(uninstall.stdout).toContain('Removed /home/user/.ccenv');
+    expect(uninstall.stdout).not.toContain('.ccenv\n');
+    expect(uninstall.stdout).not.toContain('added by ccenv');
+    expect(uninstall.stdout).toContain('Removed /home/user/.claude/settings.json, which ccenv had created');
+    // Claude Code has written its own state into .claude.json since: only ccenv's key is taken out
+    expect(uninstall.stdout).toContain('Restored /home/user/.claude.json');
+    expect(uninstall.stdout).toContain('Uninstalled, and removed what ccenv installed');
   }, 900_000);
 });
 

@@ -282,7 +282,8 @@ async function runIn(
   const realHome = homedir();
   if (realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  for (const h of hidden) if (existsSync(h)) args.push('--tmpfs', h);
+  // /tmp is world-writable and sticky, as on a real machine (steps may run as another user).
+  for (const h of hidden) if (existsSync(h)) args.push(...(h === '/tmp' ? ['--perms', '1777'] : []), '--tmpfs', h);
   // bwrap makes the folders it creates 0700; the steps may run as another user
   args.push('--perms', '0755', '--dir', SANDBOX_RUN);
   if (opts.toolbox) {

@@ -66,8 +66,33 @@ export const profileSchema = z
       .object({
         minimum: z.number().int().min(18).max(99).default(22),
         mirror: httpsUrl.default('https://nodejs.org/dist'),
+        pin: z
+          .object({
+            version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 22.23.3'),
+            sha256: z
+              .record(
+                z.string().regex(/^node-v\d+\.\d+\.\d+-(linux|darwin)-(x64|arm64)\.tar\.(xz|gz)$/, 'must be an official tarball name'),
+                z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex'),
+              )
+              .refine((m) => Object.keys(m).length > 0, { message: 'must list at least one tarball' }),
+          })
+          .strict()
+          .optional()
+          .describe('A pinned Node.js release whose SHA-256s are embedded: a tampered mirror cannot pass'),
       })
       .strict()
+      .superRefine((node, ctx) => {
+        const pin = node.pin;
+        if (!pin) return;
+        if (Number(pin.version.split('.')[0]) < node.minimum) {
+          ctx.addIssue({ code: 'custom', path: ['pin', 'version'], message: `must be at least the minimum (${node.minimum})` });
+        }
+        for (const file of Object.keys(pin.sha256)) {
+          if (!file.startsWith(`node-v${pin.version}-`)) {
+            ctx.addIssue({ code: 'custom', path: ['pin', 'sha256', file], message: `is not a ${pin.version} tarball` });
+          }
+        }
+      })
       .default({ minimum: 22, mirror: 'https://nodejs.org/dist' }),
     npmRegistry: httpsUrl.optional(),
     sources: z.array(z.string().min(1)).default([]).describe('Where the facts in this profile come from'),

@@ -67,6 +67,8 @@ export interface TemplateContext {
   ccenvVersion: string;
   profile: Profile;
   nodeMin: number;
+  /** A pinned Node.js release: its version ('' when not pinned) and embedded checksums. */
+  nodePin: { version: string; files: { name: string; sha256: string }[] };
   /** The profile's npm registry, or '' for npm's own default. */
   npmRegistry: string;
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
@@ -86,6 +88,12 @@ export function templateContext(
     profile,
     nodeMin: profile.node.minimum,
     npmRegistry: profile.npmRegistry ?? '',
+    nodePin: {
+      version: profile.node.pin?.version ?? '',
+      files: Object.entries(profile.node.pin?.sha256 ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, sha256]) => ({ name, sha256 })),
+    },
     models:
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }

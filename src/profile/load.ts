@@ -18,7 +18,9 @@ export function parseProfile(text: string, file: string): Profile {
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      return `${file}: ${where}: ${issue.message}`;
+      // A bad record key (an env name, a tarball name): zod nests the reason one level down.
+      const nested = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : '';
+      return `${file}: ${where}: ${nested ? `invalid name: ${nested}` : issue.message}`;
     });
     throw new ProfileError(lines.join('\n'));
   }

@@ -61,6 +61,16 @@ describe('profile schema', () => {
     expect(errorOf(base, 'profiles/other.yaml')).toContain('must match the file name');
   });
 
+  test('a pinned Node release: version at least the minimum, official tarball names, hex SHA-256s', () => {
+    const hash = 'a'.repeat(64);
+    const ok = parseProfile(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.1.0-linux-x64.tar.xz: ${hash}\n`, 'profiles/demo.yaml');
+    expect(ok.node.pin?.sha256).toEqual({ 'node-v22.1.0-linux-x64.tar.xz': hash });
+    expect(errorOf(base + `node:\n  pin:\n    version: "20.1.0"\n    sha256:\n      node-v20.1.0-linux-x64.tar.xz: ${hash}\n`)).toContain('node.pin.version: must be at least the minimum (22)');
+    expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.2.0-linux-x64.tar.xz: ${hash}\n`)).toContain('is not a 22.1.0 tarball');
+    expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.1.0-linux-x64.tar.xz: ABC\n`)).toContain('node.pin.sha256');
+    expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      evil.sh: ${hash}\n`)).toContain('official tarball name');
+  });
+
   test('YAML syntax errors and duplicate keys name the file', () => {
     expect(errorOf(base + 'id: again\n')).toContain('profiles/demo.yaml');
     expect(errorOf('id: [unclosed\n')).toContain('profiles/demo.yaml');

@@ -43,14 +43,14 @@ beforeAll(async () => {
 }, 1_800_000);
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
-async function install(faults: Parameters<typeof runScenario>[0]['faults']) {
+async function install(faults: Parameters<typeof runScenario>[0]['faults'], env: Record<string, string> = {}) {
   return runScenario({
     sites: standardSites({ dist, nodeMirror: mirror.root }),
     toolbox: { node: hostNodeBinary() },
     binds: [{ src: dist }],
     // Claude Code itself is not the point here: stop once Node is in place (no npm registry).
-    command: 'curl -fsSL https://cdn.ccenv.test/pinned/install.sh | sh; echo "RC=$?"; ls "$HOME/.ccenv" 2>&1',
-    env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-pinned-123456', npm_config_fetch_retries: '0' },
+    command: 'curl -fsSL https://cdn.ccenv.test/pinned/install.sh | sh; echo "RC=$?"; ls "$HOME/.ccenv" 2>&1; ls -A "$HOME"',
+    env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-pinned-123456', npm_config_fetch_retries: '0', ...env },
     faults,
     timeoutMs: 300_000,
   });
@@ -58,10 +58,14 @@ async function install(faults: Parameters<typeof runScenario>[0]['faults']) {
 
 describe('a pinned Node.js release', () => {
   test('installs from v<version>/ with the embedded checksum, even when SHASUMS256.txt is tampered', async () => {
-    const r = await install([{ host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'tamper-shasums' }]);
+    const r = await install([{ host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'tamper-shasums' }], { CCENV_NO_MODIFY_PATH: '1' });
     expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned`);
     expect(r.stdout).toContain(`Verified ${nodeDistName(mirror.version)}.tar.xz`);
     expect(r.stdout).toContain(`Node.js v${mirror.version} installed`);
+    // CCENV_NO_MODIFY_PATH=1: ~/.ccenv/env is written, no start-up file is touched
+    expect(r.stdout).toContain('env\n');
+    expect(r.stdout).not.toMatch(/^\.profile$/m);
+    expect(r.stdout).not.toContain('Added Node.js to PATH');
     expect(r.requests.filter((q) => q.host === 'nodejs.org').map((q) => q.url)).toEqual([
       `/dist/v${mirror.version}/${nodeDistName(mirror.version)}.tar.xz`,
     ]);

@@ -1,24 +1,15 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../../src/harness/run-installer.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
 import {
-  envOf, HOSTILE_KEY, readJson, readyMachine, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
+  envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
 } from './support.js';
 
-const machines: FakeMachine[] = [];
-async function machine(): Promise<FakeMachine> {
-  const m = await readyMachine();
-  machines.push(m);
-  return m;
-}
-afterEach(() => {
-  while (machines.length) machines.pop()?.dispose();
-});
+const machine = readyMachines();
 
 const script = ZHIPU_SCRIPT();
 const dash = shellByName('dash');

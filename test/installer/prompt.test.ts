@@ -1,25 +1,16 @@
 // The key typed at a real pseudo-terminal under `cat install.sh | sh`: hidden, never in the
 // transcript, echo restored even after Ctrl-C.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { runInPty } from '../../src/harness/pty.js';
 import { installerEnv } from '../../src/harness/run-installer.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
 import { repoPath } from '../../src/paths.js';
-import { envOf, HOSTILE_KEY, readyMachine, snapshotTree } from './support.js';
+import { envOf, HOSTILE_KEY, readyMachines, snapshotTree } from './support.js';
 
 const SCRIPT = repoPath('dist', 'zhipu', 'install.sh');
 const KEY_PROMPT = 'Enter your Zhipu GLM Coding Plan API key';
 const MODELS_PROMPT = /Map Claude Code's models .*\[y\/N\] /;
 
-const machines: FakeMachine[] = [];
-async function machine(): Promise<FakeMachine> {
-  const m = await readyMachine();
-  machines.push(m);
-  return m;
-}
-afterEach(() => {
-  while (machines.length) machines.pop()?.dispose();
-});
+const machine = readyMachines();
 
 /** The terminal's echo flag after the installer is done, printed by stty into the transcript. */
 const ECHO_STATE = 'stty -a </dev/tty | tr " " "\\n" | grep -x -e echo -e -echo | sed "s/^/ECHO_STATE=/"';

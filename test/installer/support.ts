@@ -1,4 +1,5 @@
 // Shared set-up for running dist/zhipu/install.sh on fake machines.
+import { afterEach } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createFakeMachine, type FakeMachine, type MachineOptions } from '../../src/harness/fake-machine.js';
@@ -16,6 +17,19 @@ export async function readyMachine(opts: MachineOptions = {}): Promise<FakeMachi
   m.addNode(await ensureCurrentNode());
   m.addClaudeStandIn();
   return m;
+}
+
+/** Returns a maker of ready machines; every machine it made is disposed of after each test. */
+export function readyMachines(opts: MachineOptions = {}): () => Promise<FakeMachine> {
+  const made: FakeMachine[] = [];
+  afterEach(() => {
+    while (made.length) made.pop()?.dispose();
+  });
+  return async () => {
+    const m = await readyMachine(opts);
+    made.push(m);
+    return m;
+  };
 }
 
 export function settingsPath(m: FakeMachine, configDir = path.join(m.home, '.claude')): string {

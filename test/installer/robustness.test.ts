@@ -38,3 +38,10 @@ describe('--dry-run', () => {
     expect(snapshotTree(m.home)).toEqual({});
   });
 });
+
+test('HOME unset: exit 2 with a clear message, not a shell error', async () => {
+  const m = await machine();
+  const r = await runInstaller({ shell: shellByName('dash'), machine: m, script, env: { HOME: undefined, CCENV_API_KEY: 'sk-home-123456' } });
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain('HOME is not set');
+});

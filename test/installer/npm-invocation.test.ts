@@ -57,7 +57,7 @@ describe('npm install -g @anthropic-ai/claude-code', () => {
     expect(log).toContain('ENV NODE_EXTRA_CA_CERTS=/etc/corp-ca.pem');
     expect(log).toContain('ENV npm_config_cafile=/etc/corp-ca.pem');
     expect(log).toContain('ENV HTTPS_PROXY=http://proxy.corp:3128');
-    expect(r.stdout).toContain('Claude Code 2.1.330 (Claude Code) installed');
+    expect(r.stdout).toContain('Claude Code 2.1.330 installed');
     expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
   });
 

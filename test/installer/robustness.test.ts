@@ -45,3 +45,13 @@ test('HOME unset: exit 2 with a clear message, not a shell error', async () => {
   expect(r.exitCode).toBe(2);
   expect(r.stderr).toContain('HOME is not set');
 });
+
+test('CCENV_INSTALL_DIR must be absolute and quote-free: exit 2 before anything happens', async () => {
+  const m = await machine();
+  for (const dir of ['relative/dir', "/tmp/it's"]) {
+    const r = await runInstaller({ shell: shellByName('dash'), machine: m, script, env: { CCENV_INSTALL_DIR: dir, CCENV_API_KEY: 'sk-dir-123456' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('CCENV_INSTALL_DIR must be an absolute path');
+    expect(snapshotTree(m.home)).toEqual({});
+  }
+});

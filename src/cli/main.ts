@@ -6,6 +6,7 @@ import { buildCommand } from './build.js';
 import { listCommand } from './list.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
+import { pinNodeCommand } from './pin-node.js';
 import { serveCommand } from './serve.js';
 import { CCENV_VERSION } from '../version.js';
 
@@ -16,8 +17,9 @@ await yargs(hideBin(process.argv))
   .command(listCommand)
   .command(validateCommand)
   .command(schemaCommand)
+  .command(pinNodeCommand)
   .command(serveCommand)
-  .demandCommand(1, 'Name a command: build, list, validate or schema (see --help).')
+  .demandCommand(1, 'Name a command: build, list, validate, schema, pin-node or serve (see --help).')
   .strict()
   .help()
   .parseAsync();

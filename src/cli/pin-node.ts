@@ -1,0 +1,32 @@
+import type { CommandModule } from 'yargs';
+import { fetchNodeChecksums, PinError, writeNodePin } from '../profile/pin-node.js';
+import { ProfileError } from '../profile/load.js';
+
+interface PinNodeOptions {
+  profile: string;
+  release: string;
+  mirror: string;
+  'allow-http': boolean;
+}
+
+export const pinNodeCommand: CommandModule<object, PinNodeOptions> = {
+  command: 'pin-node <profile> <release>',
+  describe: "Pin a Node.js release in a profile: its SHA-256s are fetched now and built into the installers",
+  builder: (y) =>
+    y
+      .positional('profile', { type: 'string', demandOption: true, describe: 'profile YAML file' })
+      .positional('release', { type: 'string', demandOption: true, describe: 'Node.js version, e.g. 22.23.3' })
+      .option('mirror', { type: 'string', default: 'https://nodejs.org/dist', describe: 'where to read v<version>/SHASUMS256.txt' })
+      .option('allow-http', { type: 'boolean', default: false, describe: 'accept a plain-http mirror' }),
+  handler: async (argv) => {
+    try {
+      const sums = await fetchNodeChecksums(argv.mirror, argv.release, argv['allow-http']);
+      writeNodePin(argv.profile, argv.release, sums);
+      console.log(`${argv.profile}: pinned Node.js ${argv.release} (${Object.keys(sums).length} tarballs)`);
+    } catch (err) {
+      if (!(err instanceof PinError || err instanceof ProfileError)) throw err;
+      console.error(err.message);
+      process.exitCode = 2;
+    }
+  },
+};

@@ -13,6 +13,7 @@ export interface Shell {
 const CANDIDATES: Shell[] = [
   { name: 'dash', binary: '/usr/bin/dash', argv: ['/usr/bin/dash'], takesArgsFromStdin: true },
   { name: 'bash', binary: '/usr/bin/bash', argv: ['/usr/bin/bash'], takesArgsFromStdin: true },
+  { name: 'bash-posix', binary: '/usr/bin/bash', argv: ['/usr/bin/bash', '--posix'], takesArgsFromStdin: true },
   { name: 'zsh', binary: '/usr/bin/zsh', argv: ['/usr/bin/zsh', '--emulate', 'sh'], takesArgsFromStdin: true },
   { name: 'ksh93', binary: '/bin/ksh93', argv: ['/bin/ksh93'], takesArgsFromStdin: true },
   { name: 'mksh', binary: '/usr/bin/mksh', argv: ['/usr/bin/mksh'], takesArgsFromStdin: true },

@@ -16,14 +16,22 @@ export function backupStamp(date: Date): string {
 /** Writes `bytes` as a new backup of the file called `name`; returns the backup's path. */
 export function writeBackup(backupsDir: string, name: string, bytes: Buffer, now: Date = new Date()): string {
   ensureDir(backupsDir);
-  const base = path.join(backupsDir, `${name}.${backupStamp(now)}`);
-  for (let n = 0; ; n++) {
+  const stamp = backupStamp(now);
+  const base = path.join(backupsDir, `${name}.${stamp}`);
+  // Number after the newest backup of this second, never into a gap left by pruning: a reused
+  // lower number would sort as older than the backups it follows.
+  let n = 0;
+  for (const file of backupsOf(fs.readdirSync(backupsDir), name)) {
+    const m = /^(\d{8}T\d{6}Z)(?:\.(\d+))?$/.exec(file.slice(name.length + 1));
+    if (m && m[1] === stamp) n = Math.max(n, (m[2] === undefined ? 0 : Number(m[2])) + 1);
+  }
+  for (; ; n++) {
     const candidate = n === 0 ? base : `${base}.${n}`;
     let fd: number;
     try {
       fd = fs.openSync(candidate, 'wx', 0o600);
     } catch (e) {
-      if (errnoCode(e) === 'EEXIST' && n < 1000) continue;
+      if (errnoCode(e) === 'EEXIST' && n < 100_000) continue;
       throw e;
     }
     try {

@@ -88,3 +88,20 @@ describe('deepEqual', () => {
     expect(deepEqual(null, {})).toBe(false);
   });
 });
+
+describe('backup names', () => {
+  test('a backup written after pruning, in the same second, still sorts as the newest', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { writeBackup, pruneBackups, backupsOf } = await import('../../src/configure/backup.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccenv-backup-'));
+    const now = new Date('2026-11-24T08:00:00Z');
+    for (let i = 0; i < 8; i++) {
+      writeBackup(dir, 'settings.json', Buffer.from(String(i)), now);
+      pruneBackups(dir, 'settings.json');
+    }
+    const kept = backupsOf(fs.readdirSync(dir), 'settings.json').map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    expect(kept).toEqual(['3', '4', '5', '6', '7']);
+  });
+});

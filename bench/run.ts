@@ -13,6 +13,11 @@ import { ensureCurrentNode } from '../src/harness/node-fixture.js';
 import { runInstaller } from '../src/harness/run-installer.js';
 import { shellByName } from '../src/harness/shells.js';
 import { repoPath } from '../src/paths.js';
+import { ensureNodeMirror } from '../src/harness/node-mirror.js';
+import { ensureClaudeCodeSnapshot } from '../src/harness/npm-registry.js';
+import { hostNodeBinary } from '../src/harness/node-fixture.js';
+import { PROXY_USER_ENV, runScenario } from '../src/harness/sandbox.js';
+import { standardSites } from '../src/harness/sites.js';
 
 async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
   const times: number[] = [];
@@ -47,6 +52,23 @@ const firstRun = await timed(1, () => runInstaller({ shell: shellByName('dash'),
 const reRun = await timed(5, () => runInstaller({ shell: shellByName('dash'), machine, script, env }));
 machine.dispose();
 
+// The whole fresh install in the sandbox: Node 20 only → Node 22 + the real Claude Code → claude -p.
+const [mirror, snapshot] = await Promise.all([ensureNodeMirror(), ensureClaudeCodeSnapshot()]);
+const fresh = await runScenario({
+  sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: snapshot }),
+  toolbox: { node: hostNodeBinary() },
+  steps: [
+    {
+      name: 'install',
+      command: 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh',
+      env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-bench-0123456789', CCENV_YES: '1' },
+      timeoutMs: 600_000,
+    },
+    { name: 'claude -p', command: '. "$HOME/.profile" && claude -p hello', timeoutMs: 120_000 },
+  ],
+});
+if (fresh.steps.some((s) => s.exitCode !== 0)) throw new Error(`fresh install failed:\n${fresh.transcript}`);
+
 const results = {
   ccenvVersion: CCENV_VERSION,
   profiles: profiles.length,
@@ -55,6 +77,9 @@ const results = {
   installerSizes: sizes,
   configurePathFirstRunMs: firstRun.medianMs,
   configurePathReRunMs: reRun.medianMs,
+  freshInstallStepMs: fresh.steps[0]?.durationMs,
+  claudePromptMs: fresh.steps[1]?.durationMs,
+  freshInstallScenarioMs: fresh.timings.totalMs,
 };
 writeFileSync(repoPath('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

@@ -10,6 +10,8 @@ export const EXIT = {
   unsupported: 6,
   installFailed: 7,
   cannotWrite: 8,
+  /** Ctrl-C at a prompt (the shell convention, 128 + SIGINT). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -3,12 +3,8 @@
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BASIC_TOOLS } from './tools.js';
 
-/** Utilities an installer may call; linked from the host so PATH has no node or claude. */
-const BASE_UTILITIES = [
-  'sh', 'cat', 'uname', 'id', 'stty', 'printf', 'env', 'mkdir', 'rm', 'ls', 'sed', 'grep', 'tr', 'head', 'tail',
-  'mktemp', 'chmod', 'mv', 'cp', 'dirname', 'basename', 'sleep', 'tty', 'test', '[', 'expr', 'wc', 'sort',
-];
 
 export interface MachineOptions {
   /** Every external command on PATH records its argv in `argvLog` (to prove a secret never is one). */
@@ -49,7 +45,8 @@ export function createFakeMachine(opts: MachineOptions = {}): FakeMachine {
   const sysbin = path.join(root, 'sysbin');
   const argvLog = path.join(root, 'argv.log');
   for (const d of [home, bin, sysbin]) mkdirSync(d);
-  for (const name of BASE_UTILITIES) {
+  // No downloader: a fake machine cannot fetch Node.js, so those paths fail honestly and offline.
+  for (const name of BASIC_TOOLS) {
     const p = findOnHost(name);
     if (!p) continue;
     if (opts.logArgv && name !== 'sh') writeFileSync(path.join(sysbin, name), argvLogger(p, argvLog), { mode: 0o755 });

@@ -29,6 +29,7 @@ import type { Fault, RecordedRequest } from './fixture-server.js';
 import type { PtyAnswer } from './pty.js';
 import type { PtyAnswerSpec, ScenarioConfig, ScenarioOutput, StepResult, StepSpec } from './scenario-types.js';
 import { sitePaths, type SiteSpec } from './sites.js';
+import { BASIC_TOOLS, DOWNLOAD_TOOLS } from './tools.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
 
 /** HOME of the sandbox's user (an empty folder bound from the run directory). */
@@ -42,12 +43,7 @@ export const SANDBOX_TOOLBOX = '/run/ccenv/path';
  * What an installer may call on a bare machine: POSIX utilities plus download, archive and checksum
  * tools. No node, npm or claude.
  */
-export const DEFAULT_TOOLS = [
-  'sh', 'cat', 'uname', 'id', 'stty', 'printf', 'env', 'mkdir', 'rm', 'rmdir', 'ls', 'sed', 'grep', 'tr', 'head', 'tail',
-  'mktemp', 'chmod', 'mv', 'cp', 'ln', 'dirname', 'basename', 'sleep', 'tty', 'test', '[', 'expr', 'wc', 'sort', 'uniq',
-  'cut', 'awk', 'find', 'readlink', 'touch', 'date', 'tee', 'true', 'false', 'kill', 'cmp',
-  'curl', 'wget', 'tar', 'gzip', 'xz', 'sha256sum', 'openssl',
-];
+export const DEFAULT_TOOLS = [...BASIC_TOOLS, ...DOWNLOAD_TOOLS];
 
 /**
  * What a user behind a TLS-inspecting proxy has set: a Node.js they downloaded trusts the system

@@ -1,7 +1,7 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
-import { CLAUDE_ENV } from '../contract.js';
+import { CLAUDE_ENV, EXIT } from '../contract.js';
 import {
   type BuildValues,
   type Catalog,
@@ -65,6 +65,8 @@ export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersi
 
 export interface TemplateContext {
   ccenvVersion: string;
+  /** The contract's exit codes, so every installer uses the same numbers. */
+  exit: typeof EXIT;
   profile: Profile;
   nodeMin: number;
   /** A pinned Node.js release: its version ('' when not pinned) and embedded checksums. */
@@ -85,6 +87,7 @@ export function templateContext(
   const m = profile.models;
   return {
     ccenvVersion,
+    exit: EXIT,
     profile,
     nodeMin: profile.node.minimum,
     npmRegistry: profile.npmRegistry ?? '',

@@ -16,12 +16,23 @@ export interface RenderInput {
   configureProgram: string;
 }
 
+// Templates and partials are read and compiled once per process, not once per profile.
+const compiled = new Map<TargetId, HandlebarsTemplateDelegate>();
+
+function templateFor(id: TargetId): HandlebarsTemplateDelegate {
+  let template = compiled.get(id);
+  if (!template) {
+    const source = readFileSync(path.join(TEMPLATES_DIR, TARGETS[id].template), 'utf8');
+    template = compileTemplate(createEnvironment(), source);
+    compiled.set(id, template);
+  }
+  return template;
+}
+
 export function renderInstaller(input: RenderInput): string {
   const target = TARGETS[input.target];
-  const hb = createEnvironment();
-  const source = readFileSync(path.join(TEMPLATES_DIR, target.template), 'utf8');
   const context = templateContext(input.profile, input.catalog, input.ccenvVersion, input.configureProgram);
-  const body = compileTemplate(hb, source)(context);
+  const body = templateFor(input.target)(context);
   const header = provenanceLines({
     profile: input.profile,
     ccenvVersion: input.ccenvVersion,

@@ -1,27 +1,17 @@
 // The plan the configure tests run with: zhipu-like values plus the real message catalog.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { REPO_ROOT } from '../../src/paths.js';
+import { loadCatalog } from '../../src/messages/catalog.js';
+import { resolveProfile } from '../../src/profile/load.js';
+import { configurePlan } from '../../src/render/context.js';
+import { CCENV_VERSION } from '../../src/version.js';
 import type { ConfigurePlan, MessageTable } from '../../src/configure/plan.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CATALOG_PATH = path.join(REPO_ROOT, 'messages', 'configure.yaml');
+export { REPO_ROOT };
 
-export type Catalog = Record<string, { en: string; zh: string }>;
-
-export function loadCatalog(): Catalog {
-  return parse(fs.readFileSync(CATALOG_PATH, 'utf8')) as Catalog;
-}
-
+/** The configure program's messages exactly as the build puts them into the plan. */
 export function loadMessages(): MessageTable {
-  const table: MessageTable = { en: {}, zh: {} };
-  for (const [id, entry] of Object.entries(loadCatalog())) {
-    table.en[id] = entry.en;
-    table.zh[id] = entry.zh;
-  }
-  return table;
+  return configurePlan(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION).messages;
 }
 
 export const ZHIPU_ENV = {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createFakeMachine, type FakeMachine, type MachineOptions } from '../../src/harness/fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { repoPath } from '../../src/paths.js';
+export { ZHIPU_ENV } from '../configure/plan.js';
 
 export const ZHIPU_SCRIPT = (): string => readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
 
@@ -67,8 +68,3 @@ export function snapshotTree(dir: string): Record<string, string> {
   return out;
 }
 
-export const ZHIPU_ENV = {
-  ANTHROPIC_BASE_URL: 'https://open.bigmodel.cn/api/anthropic',
-  API_TIMEOUT_MS: '3000000',
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-};

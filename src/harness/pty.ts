@@ -26,6 +26,8 @@ export interface PtyOptions {
   cwd?: string;
   answers: PtyAnswer[];
   timeoutMs?: number;
+  /** util-linux `script` (default /usr/bin/script). */
+  script?: string;
 }
 
 function find(haystack: string, from: number, needle: string | RegExp): number {
@@ -42,7 +44,7 @@ function find(haystack: string, from: number, needle: string | RegExp): number {
 /** Runs `sh -c command` on a fresh pseudo-terminal (its own session and controlling tty). */
 export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
+    const child = spawn(opts.script ?? '/usr/bin/script', ['-q', '-f', '-e', '-c', command, '/dev/null'], {
       env: { ...opts.env, SHELL: '/bin/sh' },
       cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -30,6 +30,7 @@ import type { PtyAnswer } from './pty.js';
 import type { PtyAnswerSpec, ScenarioConfig, ScenarioOutput, StepResult, StepSpec } from './scenario-types.js';
 import { sitePaths, type SiteSpec } from './sites.js';
 import { BASIC_TOOLS, DOWNLOAD_TOOLS } from './tools.js';
+import { bwrapRunner, type Mount, type SandboxRunner } from './runners.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
 
 /** HOME of the sandbox's user (an empty folder bound from the run directory). */
@@ -104,7 +105,25 @@ export interface ScenarioOptions {
    * these host tools (default DEFAULT_TOOLS; missing ones are left out) and, when given, this node
    * binary as `node` — so no host npm, no other node. Without it, PATH is /usr/bin:/bin.
    */
-  toolbox?: { tools?: string[]; node?: string };
+  toolbox?: Toolbox;
+  /** A root file system (rootfs.ts) instead of the host's own root. */
+  rootfs?: string;
+  /** Default: bubblewrap. Containers need `rootfs`. */
+  runner?: SandboxRunner;
+}
+
+export interface Toolbox {
+  /**
+   * Only these programs on PATH (symlinks to them in the visible root; missing ones left out).
+   * Without a list: on the host root DEFAULT_TOOLS; in a rootfs, the rootfs's own PATH after the toolbox.
+   */
+  tools?: string[];
+  /** This node binary (a host path) as `node`. */
+  node?: string;
+  /** More programs by name: the script text (a shim, a stand-in). */
+  scripts?: Record<string, string>;
+  /** Names for tools of the visible root (`tar` → `bsdtar`). */
+  aliases?: Record<string, string>;
 }
 
 export interface ScenarioResult {
@@ -128,6 +147,63 @@ export interface ScenarioResult {
 
 function hasBwrap(): boolean {
   return ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
+}
+
+/** PATH of a machine without a toolbox. */
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+function hostTool(name: string): string {
+  const p = findTool(name);
+  if (!p) throw new Error(`sandbox: ${name} is missing on the host (make deps installs it)`);
+  return realpathSync(p);
+}
+
+/** The toolbox folder; returns the mounts it needs (binaries bound over empty files). */
+function buildToolbox(dir: string, box: Toolbox, root: string | undefined): Mount[] {
+  mkdirSync(dir, { mode: 0o755 });
+  const mounts: Mount[] = [{ kind: 'ro-bind', src: dir, dest: SANDBOX_TOOLBOX }];
+  const link = (name: string, tool: string) => {
+    const p = findTool(tool, root);
+    if (p) symlinkSync(p, path.join(dir, name));
+  };
+  for (const t of box.tools ?? (root ? [] : DEFAULT_TOOLS)) link(t, t);
+  for (const [name, tool] of Object.entries(box.aliases ?? {})) {
+    rmSync(path.join(dir, name), { force: true });
+    link(name, tool);
+  }
+  for (const [name, text] of Object.entries(box.scripts ?? {})) {
+    rmSync(path.join(dir, name), { force: true });
+    writeFileSync(path.join(dir, name), text, { mode: 0o755 });
+  }
+  if (box.node) {
+    rmSync(path.join(dir, 'node'), { force: true });
+    writeFileSync(path.join(dir, 'node'), '', { mode: 0o755 }); // the mount point of the binary
+    mounts.push({ kind: 'ro-bind', src: realpathSync(box.node), dest: `${SANDBOX_TOOLBOX}/node` });
+  }
+  return mounts;
+}
+
+/** The site as the sandbox sees it: its files bound under `at`. */
+function remapSite(spec: SiteSpec, at: string, mounts: Mount[]): SiteSpec {
+  switch (spec.kind) {
+    case 'static':
+    case 'node-mirror':
+      mounts.push({ kind: 'ro-bind', src: spec.dir, dest: at });
+      return { ...spec, dir: at };
+    case 'npm-registry':
+      return {
+        ...spec,
+        snapshot: {
+          packages: spec.snapshot.packages.map((p, j) => {
+            const dest = `${at}/${j}-${path.basename(p.tarball)}`;
+            mounts.push({ kind: 'ro-bind', src: p.tarball, dest });
+            return { ...p, tarball: dest };
+          }),
+        },
+      };
+    case 'api-stub':
+      return spec;
+  }
 }
 
 let bundled: Promise<string> | undefined;
@@ -174,10 +250,11 @@ function defaultEnv(pathVar: string): Record<string, string> {
   return { HOME: SANDBOX_HOME, PATH: pathVar, LANG: 'C.UTF-8', USER: 'user', LOGNAME: 'user', SHELL: '/bin/sh' };
 }
 
-function findTool(name: string): string | undefined {
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+/** Where `name` is in the root the sandbox shows (the host's, or a rootfs), as seen inside it. */
+function findTool(name: string, root = ''): string | undefined {
+  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
     const p = path.join(dir, name);
-    if (existsSync(p)) return p;
+    if (existsSync(root + p)) return p;
   }
   return undefined;
 }
@@ -207,7 +284,8 @@ function chownTree(p: string, uid: number, gid: number): void {
 
 export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
   const t0 = Date.now();
-  if (!hasBwrap()) throw new Error('runScenario needs bubblewrap (bwrap): run `make deps` (apt-get install bubblewrap)');
+  if (!opts.runner && !hasBwrap()) throw new Error('runScenario needs bubblewrap (bwrap): run `make deps` (apt-get install bubblewrap)');
+  if (opts.rootfs && !existsSync(path.join(opts.rootfs, 'etc/hosts'))) throw new Error(`runScenario: ${opts.rootfs} is not a rootfs built by rootfs.ts`);
   const stepsIn: ScenarioStep[] =
     opts.steps ?? (opts.command !== undefined ? [{ command: opts.command, env: opts.env, pty: opts.pty, stdin: opts.stdin, timeoutMs: opts.timeoutMs }] : []);
   if (stepsIn.length === 0) throw new Error('runScenario: give steps or command');
@@ -220,14 +298,14 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
 
   const runDir = mkdtempSync(path.join(tmpdir(), 'ccenv-scenario-'));
   try {
-    return await runIn(runDir, opts, stepsIn, names, ca, main, sitePathList, t0);
+    return await runIn(runDir, opts, stepsIn, names, ca, main, t0);
   } finally {
     if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
 async function runIn(
-  runDir: string, opts: ScenarioOptions, stepsIn: ScenarioStep[], names: string[], ca: TestCa, main: string, sitePathList: string[], t0: number,
+  runDir: string, opts: ScenarioOptions, stepsIn: ScenarioStep[], names: string[], ca: TestCa, main: string, t0: number,
 ): Promise<ScenarioResult> {
   chmodSync(runDir, 0o755);
   const home = opts.homeDir ?? path.join(runDir, 'home');
@@ -238,20 +316,11 @@ async function runIn(
   if (opts.uid !== undefined) chownTree(home, opts.uid, opts.gid ?? opts.uid);
   writeFileSync(path.join(runDir, 'hosts'), hostsFile(names));
 
-  let toolboxNode: string | undefined;
-  if (opts.toolbox) {
-    const dir = path.join(runDir, 'path');
-    mkdirSync(dir, { mode: 0o755 });
-    for (const t of opts.toolbox.tools ?? DEFAULT_TOOLS) {
-      const p = findTool(t);
-      if (p) symlinkSync(p, path.join(dir, t));
-    }
-    if (opts.toolbox.node) {
-      toolboxNode = realpathSync(opts.toolbox.node);
-      writeFileSync(path.join(dir, 'node'), '', { mode: 0o755 }); // the mount point of the binary
-    }
-  }
-  const pathVar = opts.toolbox ? SANDBOX_TOOLBOX : '/usr/bin:/bin';
+  const root = opts.rootfs;
+  const mounts: Mount[] = [];
+  const toolbox = opts.toolbox;
+  if (toolbox) mounts.push(...buildToolbox(path.join(runDir, 'path'), toolbox, root));
+  const pathVar = !toolbox ? SYSTEM_PATH : toolbox.tools || !root ? SANDBOX_TOOLBOX : `${SANDBOX_TOOLBOX}:${SYSTEM_PATH}`;
   const steps: StepSpec[] = stepsIn.map((s, i) => ({
     name: s.name ?? `step${i + 1}`,
     command: s.command,
@@ -263,69 +332,52 @@ async function runIn(
     ...(s.faults ? { faults: s.faults } : {}),
     ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}),
   }));
+  const sites = opts.sites.map((spec, i) => remapSite(spec, `${SANDBOX_RUN}/site/${i}`, mounts));
   const config: ScenarioConfig = {
-    sites: opts.sites,
+    sites,
     tls: { cert: `${SANDBOX_RUN}/tls/cert.pem`, key: `${SANDBOX_RUN}/tls/key.pem`, legacy: opts.legacyTls ?? true },
     httpsPort: 443,
     ...(opts.http ? { httpPort: 80 } : {}),
     faults: opts.faults ?? [],
     steps,
     outDir: `${SANDBOX_RUN}/out`,
+    helpers: { script: `${SANDBOX_RUN}/bin/script`, setpriv: `${SANDBOX_RUN}/bin/setpriv` },
   };
   writeFileSync(path.join(runDir, 'config.json'), JSON.stringify(config));
 
   const hidden = ['/tmp', '/run', '/home'];
   const realHome = homedir();
-  if (realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  if (!root && realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
   // /tmp is world-writable and sticky, as on a real machine (steps may run as another user).
-  for (const h of hidden) if (existsSync(h)) args.push(...(h === '/tmp' ? ['--perms', '1777'] : []), '--tmpfs', h);
-  // bwrap makes the folders it creates 0700; the steps may run as another user
-  args.push('--perms', '0755', '--dir', SANDBOX_RUN);
-  if (opts.toolbox) {
-    args.push('--ro-bind', path.join(runDir, 'path'), SANDBOX_TOOLBOX);
-    if (toolboxNode) args.push('--ro-bind', toolboxNode, `${SANDBOX_TOOLBOX}/node`);
-  }
-  args.push(
-    '--ro-bind', path.join(runDir, 'hosts'), '/etc/hosts',
-    '--ro-bind', ca.bundle, SYSTEM_CA_BUNDLE,
-    '--bind', home, SANDBOX_HOME,
-    '--bind', out, `${SANDBOX_RUN}/out`,
-    '--ro-bind', path.join(runDir, 'config.json'), `${SANDBOX_RUN}/config.json`,
-    '--ro-bind', main, `${SANDBOX_RUN}/scenario-main.mjs`,
-    '--ro-bind', ca.chain, `${SANDBOX_RUN}/tls/cert.pem`,
-    '--ro-bind', ca.key, `${SANDBOX_RUN}/tls/key.pem`,
-    '--ro-bind', realpathSync(process.execPath), `${SANDBOX_RUN}/bin/node`,
+  const base: Mount[] = hidden.filter((h) => root || existsSync(h)).map((h) => ({ kind: 'tmpfs', dest: h, mode: h === '/tmp' ? '1777' : '0755' }));
+  base.push(
+    { kind: 'ro-bind', src: path.join(runDir, 'hosts'), dest: '/etc/hosts' },
+    { kind: 'ro-bind', src: ca.bundle, dest: SYSTEM_CA_BUNDLE },
+    { kind: 'bind', src: home, dest: SANDBOX_HOME },
+    { kind: 'bind', src: out, dest: `${SANDBOX_RUN}/out` },
+    { kind: 'ro-bind', src: path.join(runDir, 'config.json'), dest: `${SANDBOX_RUN}/config.json` },
+    { kind: 'ro-bind', src: main, dest: `${SANDBOX_RUN}/scenario-main.mjs` },
+    { kind: 'ro-bind', src: ca.chain, dest: `${SANDBOX_RUN}/tls/cert.pem` },
+    { kind: 'ro-bind', src: ca.key, dest: `${SANDBOX_RUN}/tls/key.pem` },
+    { kind: 'ro-bind', src: realpathSync(process.execPath), dest: `${SANDBOX_RUN}/bin/node` },
+    { kind: 'ro-bind', src: hostTool('script'), dest: `${SANDBOX_RUN}/bin/script` },
+    { kind: 'ro-bind', src: hostTool('setpriv'), dest: `${SANDBOX_RUN}/bin/setpriv` },
   );
-  for (const p of sitePathList) args.push('--ro-bind', p, p);
-  for (const b of opts.binds ?? []) args.push(b.rw ? '--bind' : '--ro-bind', b.src, b.dest ?? b.src);
-  args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts', '--hostname', 'ccenv-sandbox');
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-  let argv: string[];
-  if (uid === 0) {
-    argv = ['bwrap', ...args, '--unshare-net'];
-  } else {
-    // Without root, port 443 stays privileged in bwrap's own network namespace (--cap-add
-    // CAP_NET_BIND_SERVICE does not help: tried). So: a user+network namespace first (unshare), in
-    // which we bring lo up and open the low ports, then bwrap in it, back to the caller's ids.
-    const ip = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].find((p) => existsSync(p)) ?? 'busybox ip';
-    argv = [
-      'unshare', '--user', '--map-root-user', '--net', '--', '/bin/sh', '-c',
-      `${ip} link set lo up && echo 0 >/proc/sys/net/ipv4/ip_unprivileged_port_start && exec "$@"`, 'sh',
-      'bwrap', ...args, '--unshare-user', '--uid', String(uid), '--gid', String(gid),
-    ];
-  }
-  argv.push('--die-with-parent', '--new-session', '--clearenv', '--setenv', 'PATH', '/usr/bin:/bin', '--setenv', 'HOME', SANDBOX_HOME, '--chdir', '/');
-  argv.push('--', `${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`);
+  for (const b of opts.binds ?? []) mounts.push({ kind: b.rw ? 'bind' : 'ro-bind', src: b.src, dest: b.dest ?? b.src });
 
   const t1 = Date.now();
   const total = steps.reduce((n, s) => n + s.timeoutMs, 0) + 60_000;
-  const r = await execa(argv[0] as string, argv.slice(1), { reject: false, stdin: 'ignore', timeout: total, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
+  const runner = opts.runner ?? bwrapRunner;
+  const r = await runner.run({
+    ...(root ? { rootfs: root } : {}),
+    mounts: [...base, ...mounts],
+    command: [`${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`],
+    timeoutMs: total,
+  });
   const t2 = Date.now();
   const resultFile = path.join(out, 'result.json');
   if (!existsSync(resultFile)) {
-    throw new Error(`sandbox: no result (bwrap exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}):\n${r.stderr}\n${r.stdout}`);
+    throw new Error(`sandbox: no result (${runner.name} exit ${r.exitCode}${r.timedOut ? ', timed out' : ''}):\n${r.stderr}\n${r.stdout}`);
   }
   const output = JSON.parse(readFileSync(resultFile, 'utf8')) as ScenarioOutput;
   if (output.error) {

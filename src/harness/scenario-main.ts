@@ -19,10 +19,12 @@ function shQuote(s: string): string {
 }
 
 /** argv prefix that drops to the step's uid/gid. */
+let helpers: ScenarioConfig['helpers'] = { script: '/usr/bin/script', setpriv: '/usr/bin/setpriv' };
+
 function asUser(step: StepSpec): string[] {
   if (step.uid === undefined) return [];
   const gid = step.gid ?? step.uid;
-  return ['/usr/bin/setpriv', `--reuid=${step.uid}`, `--regid=${gid}`, '--clear-groups', '--'];
+  return [helpers.setpriv, `--reuid=${step.uid}`, `--regid=${gid}`, '--clear-groups', '--'];
 }
 
 function runPlain(step: StepSpec): Promise<Omit<StepResult, 'name' | 'requests' | 'durationMs'>> {
@@ -73,7 +75,7 @@ async function runOnTerminal(step: StepSpec): Promise<Omit<StepResult, 'name' | 
   const pre = asUser(step);
   const command = pre.length > 0 ? `exec ${[...pre, '/bin/sh', '-c', step.command].map(shQuote).join(' ')}` : step.command;
   try {
-    const r = await runInPty(command, { env: step.env, cwd: step.cwd, answers: (step.pty ?? []).map(toAnswer), timeoutMs: step.timeoutMs });
+    const r = await runInPty(command, { env: step.env, cwd: step.cwd, answers: (step.pty ?? []).map(toAnswer), timeoutMs: step.timeoutMs, script: helpers.script });
     return { exitCode: r.exitCode, signal: null, stdout: '', stderr: '', transcript: r.transcript, timedOut: false };
   } catch (err) {
     const msg = (err as Error).message;
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const configFile = process.argv[2];
   if (!configFile) throw new Error('usage: scenario-main <config.json>');
   const config = JSON.parse(readFileSync(configFile, 'utf8')) as ScenarioConfig;
+  helpers = config.helpers;
   const resultFile = path.join(config.outDir, 'result.json');
   const requestsFile = path.join(config.outDir, 'requests.jsonl');
   const output: ScenarioOutput = { steps: [], requests: [], serverStartMs: 0 };

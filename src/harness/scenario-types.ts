@@ -38,6 +38,8 @@ export interface ScenarioConfig {
   steps: StepSpec[];
   /** Folder (inside the sandbox) for result.json and requests.jsonl. */
   outDir: string;
+  /** The host's util-linux `script` and `setpriv`, bound into the sandbox (a busybox rootfs has neither). */
+  helpers: { script: string; setpriv: string };
 }
 
 export interface StepResult {

@@ -32,7 +32,7 @@ export interface NodeMirrorOptions {
   npmVersion?: string;
 }
 
-const RECIPE_VERSION = 2;
+const RECIPE_VERSION = 3;
 /** Fixed timestamp for reproducible archives (2024-01-01T00:00:00Z). */
 const MTIME = '@1704067200';
 
@@ -60,8 +60,8 @@ export function releaseDate(changelog: string, version: string): string | undefi
   return new RegExp(`^## (\\d{4}-\\d{2}-\\d{2}), Version ${escaped}\\b`, 'm').exec(changelog)?.[1];
 }
 
-export function nodeDistName(version: string): string {
-  return `node-v${version}-linux-x64`;
+export function nodeDistName(version: string, platform = 'linux-x64'): string {
+  return `node-v${version}-${platform}`;
 }
 
 export async function ensureNodeMirror(opts: NodeMirrorOptions = {}): Promise<NodeMirror> {
@@ -108,7 +108,14 @@ export async function ensureNodeMirror(opts: NodeMirrorOptions = {}): Promise<No
       execa('tar', [...tarArgs, '-czf', path.join(vdir, `${base}.tar.gz`), base], { stdin: 'ignore' }),
       execa('tar', [...tarArgs, '-cJf', path.join(vdir, `${base}.tar.xz`), base], { stdin: 'ignore', env: { XZ_OPT: '-T2 -1' } }),
     ]);
-    const names = [`${base}.tar.gz`, `${base}.tar.xz`].sort();
+    // A darwin-x64 entry for the macOS-flavoured lane: the same Linux build relabelled, so a lane
+    // that pretends to be macOS (uname says Darwin) can check the right file is chosen and verified
+    // and still run what it unpacked on this Linux host. Not an official darwin build.
+    const darwin = nodeDistName(version, 'darwin-x64');
+    renameSync(path.join(work, 'stage', base), path.join(work, 'stage', darwin));
+    await execa('tar', [...tarArgs, '-czf', path.join(vdir, `${darwin}.tar.gz`), darwin], { stdin: 'ignore' });
+    renameSync(path.join(work, 'stage', darwin), path.join(work, 'stage', base));
+    const names = [`${base}.tar.gz`, `${base}.tar.xz`, `${darwin}.tar.gz`].sort();
     const lines: string[] = [];
     for (const n of names) lines.push(`${await sha256File(path.join(vdir, n))}  ${n}`);
     writeFileSync(path.join(vdir, 'SHASUMS256.txt'), lines.join('\n') + '\n');
@@ -121,7 +128,7 @@ export async function ensureNodeMirror(opts: NodeMirrorOptions = {}): Promise<No
       {
         version: `v${version}`,
         date: releaseDate(changelog, version) ?? '2024-01-01',
-        files: ['linux-x64'],
+        files: ['linux-x64', 'osx-x64-tar'],
         npm: npmVersion,
         v8: versions.v.v8,
         uv: versions.v.uv,

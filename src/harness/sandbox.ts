@@ -16,7 +16,7 @@
 //     collect: ['.claude/settings.json'],
 //   });
 //   r.exitCode; r.transcript; r.apiCalls[0].authorization; r.files['.claude/settings.json'];
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,10 +94,14 @@ export interface ScenarioOptions {
   gid?: number;
   /** Files to read back, relative to HOME (missing → null). */
   collect?: string[];
+  /** List everything left in HOME afterwards (ScenarioResult.inventory). */
+  inventory?: boolean;
   /** More host paths to make visible (read-only unless rw) at `dest` (default: the same path). */
   binds?: { src: string; dest?: string; rw?: boolean }[];
   /** Keep the run directory (HOME, result.json, requests.jsonl); else it is deleted. */
   keep?: boolean;
+  /** Where the run directory (and so HOME) is made; default the system's temporary folder. */
+  workDir?: string;
   /** A host folder to use as HOME (kept; e.g. to reuse an installed Claude Code). Default: a new one. */
   homeDir?: string;
   /**
@@ -139,10 +143,32 @@ export interface ScenarioResult {
   apiCalls: ApiCall[];
   /** The `collect` files' contents. */
   files: Record<string, string | null>;
+  /** With `inventory`: every path under HOME (relative), what it is and its owner and mode. */
+  inventory: Record<string, InventoryEntry>;
   /** The run directory (only left on disk with keep: true); HOME is `<runDir>/home` unless homeDir. */
   runDir: string;
   home: string;
   timings: { setupMs: number; sandboxMs: number; serverStartMs: number; totalMs: number };
+}
+
+export interface InventoryEntry {
+  type: 'file' | 'dir' | 'link' | 'other';
+  /** Permission bits, e.g. 0o600. */
+  mode: number;
+  uid: number;
+  size: number;
+}
+
+function takeInventory(dir: string, rel = '', into: Record<string, InventoryEntry> = {}): Record<string, InventoryEntry> {
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const r = rel ? `${rel}/${name}` : name;
+    const st = lstatSync(p);
+    const type = st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    into[r] = { type, mode: st.mode & 0o7777, uid: st.uid, size: st.size };
+    if (type === 'dir') takeInventory(p, r, into);
+  }
+  return into;
 }
 
 function hasBwrap(): boolean {
@@ -296,7 +322,7 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   const names = scenarioHosts(opts.sites, opts.extraHosts);
   const [ca, main] = await Promise.all([ensureTestCa(names), scenarioMainBundle()]);
 
-  const runDir = mkdtempSync(path.join(tmpdir(), 'ccenv-scenario-'));
+  const runDir = mkdtempSync(path.join(opts.workDir ?? tmpdir(), 'ccenv-scenario-'));
   try {
     return await runIn(runDir, opts, stepsIn, names, ca, main, t0);
   } finally {
@@ -398,6 +424,7 @@ async function runIn(
     requests: output.requests,
     apiCalls: apiCalls(output.requests),
     files,
+    inventory: opts.inventory ? takeInventory(home) : {},
     runDir,
     home,
     timings: { setupMs: t1 - t0, sandboxMs: t2 - t1, serverStartMs: output.serverStartMs, totalMs: Date.now() - t0 },

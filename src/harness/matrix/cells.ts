@@ -1,0 +1,92 @@
+// The matrix, listed explicitly: which scenario runs in which lanes and how it is launched, and why
+// every other (lane, scenario) pair is not executed. expandMatrix refuses a pair with neither.
+import { LANES } from './lanes.js';
+import { SCENARIOS, type Launch } from './scenarios.js';
+
+export interface Row {
+  scenario: string;
+  launch: Launch;
+  lanes: string[];
+  /** Lanes whose cell runs with the real Claude Code (and calls the API stub with claude -p). */
+  golden?: string[];
+}
+
+export interface Cell {
+  id: string;
+  lane: string;
+  scenario: string;
+  launch: Launch;
+  golden: boolean;
+}
+
+export interface NotExecuted {
+  lane: string;
+  scenario: string;
+  launch?: Launch;
+  reason: string;
+}
+
+const DEBIAN = ['dash', 'bash', 'bash-posix', 'zsh', 'ksh93', 'mksh', 'yash', 'posh', 'busybox-ash'];
+const EVERY_SHELL = [...DEBIAN, 'busybox-only'];
+
+export const MATRIX: Row[] = [
+  { scenario: 'fresh', launch: 'pipe', lanes: EVERY_SHELL, golden: ['dash'] },
+  { scenario: 'fresh', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'fresh', launch: 'stdin-args', lanes: EVERY_SHELL.filter((l) => l !== 'posh') },
+  { scenario: 'node-too-old', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'node-and-claude', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'wget-no-curl', launch: 'pipe', lanes: DEBIAN },
+  { scenario: 'no-xz', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'user-settings', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'invalid-settings', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'no-terminal-no-key', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'key-at-pty', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'rerun', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'uninstall', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'tampered-tarball', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'mirror-404', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'mirror-html', launch: 'file', lanes: EVERY_SHELL },
+  { scenario: 'truncated-script', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'unprivileged', launch: 'pipe', lanes: EVERY_SHELL },
+  { scenario: 'macos-flavoured', launch: 'pipe', lanes: ['macos'] },
+];
+
+/** Why the pairs the table leaves out are left out. */
+export const NOT_EXECUTED: NotExecuted[] = [
+  { lane: 'posh', scenario: 'fresh', launch: 'stdin-args', reason: 'posh has no -s: flags cannot follow a script on stdin (CCENV_YES=1 does the same; README)' },
+  { lane: 'busybox-only', scenario: 'wget-no-curl', reason: 'a busybox-only system has no curl in any cell: every busybox-only cell downloads with busybox wget' },
+  ...SCENARIOS.filter((s) => s.id !== 'macos-flavoured').map((s) => ({
+    lane: 'macos',
+    scenario: s.id,
+    reason: 'the macOS-flavoured lane checks platform selection (uname, shasum, bsdtar); shells are covered by their own lanes',
+  })),
+  ...EVERY_SHELL.map((lane) => ({ lane, scenario: 'macos-flavoured', reason: 'runs in the macos lane (bash --posix, as macOS /bin/sh)' })),
+];
+
+export function cellId(lane: string, scenario: string, launch: Launch): string {
+  return `${lane} / ${scenario} / ${launch}`;
+}
+
+/** Every cell of the table, after checking that each (lane, scenario) is run or has a reason. */
+export function expandMatrix(rows: Row[] = MATRIX, notExecuted: NotExecuted[] = NOT_EXECUTED): { cells: Cell[]; notExecuted: NotExecuted[] } {
+  const cells: Cell[] = [];
+  for (const row of rows) {
+    if (!SCENARIOS.some((s) => s.id === row.scenario)) throw new Error(`matrix: unknown scenario ${row.scenario}`);
+    for (const lane of row.lanes) {
+      if (!LANES.some((l) => l.id === lane)) throw new Error(`matrix: unknown lane ${lane}`);
+      const id = cellId(lane, row.scenario, row.launch);
+      if (cells.some((c) => c.id === id)) throw new Error(`matrix: ${id} is listed twice`);
+      cells.push({ id, lane, scenario: row.scenario, launch: row.launch, golden: row.golden?.includes(lane) ?? false });
+    }
+  }
+  const missing: string[] = [];
+  for (const lane of LANES) {
+    for (const s of SCENARIOS) {
+      const run = cells.some((c) => c.lane === lane.id && c.scenario === s.id);
+      const why = notExecuted.some((n) => n.lane === lane.id && n.scenario === s.id);
+      if (!run && !why) missing.push(`${lane.id} × ${s.id}`);
+    }
+  }
+  if (missing.length > 0) throw new Error(`matrix: no cell and no reason for ${missing.join(', ')}`);
+  return { cells, notExecuted };
+}

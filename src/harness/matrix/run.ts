@@ -1,0 +1,130 @@
+// Runs matrix cells in sandboxes, a few at a time, and says for each: pass, fail (with the problems
+// found) or not executed (with the reason).
+import { existsSync } from 'node:fs';
+import { ensureClaudeStandIn } from '../claude-stand-in.js';
+import { ensureCurrentNode, hostNodeBinary } from '../node-fixture.js';
+import { ensureNodeMirror } from '../node-mirror.js';
+import { ensureClaudeCodeSnapshot } from '../npm-registry.js';
+import { ensureRootfs, type RootfsKind } from '../rootfs.js';
+import { runScenario } from '../sandbox.js';
+import { standardSites } from '../sites.js';
+import type { SandboxRunner } from '../runners.js';
+import type { Cell, NotExecuted } from './cells.js';
+import { laneById } from './lanes.js';
+import { KEY, scenarioById, type Fixtures } from './scenarios.js';
+
+/** Scenarios that download no Node.js. */
+const LIGHT = new Set(['node-and-claude', 'user-settings', 'invalid-settings', 'no-terminal-no-key', 'key-at-pty', 'uninstall', 'truncated-script', 'rerun']);
+
+export type CellStatus = 'pass' | 'fail' | 'not-executed';
+
+export interface CellResult {
+  id: string;
+  lane: string;
+  scenario: string;
+  launch?: string;
+  status: CellStatus;
+  /** What failed (fail), or why it did not run (not-executed). */
+  problems: string[];
+  exitCode: number | null;
+  durationMs: number;
+  /** The installer's output, for a failed cell. */
+  transcript?: string;
+}
+
+export interface MatrixRun {
+  runner: string;
+  results: CellResult[];
+  wallMs: number;
+  setupMs: number;
+}
+
+export interface MatrixOptions {
+  runner: SandboxRunner;
+  cells: Cell[];
+  notExecuted?: NotExecuted[];
+  /** The dist/ folder served as https://cdn.ccenv.test/. */
+  dist: string;
+  concurrency?: number;
+  onResult?: (r: CellResult) => void;
+}
+
+/** Everything cells need, fetched or built once (cached under ~/.cache/ccenv). */
+export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
+  const [mirror, standIn, currentNode, claudeCode] = await Promise.all([
+    ensureNodeMirror(),
+    ensureClaudeStandIn(),
+    ensureCurrentNode(),
+    cells.some((c) => c.golden) ? ensureClaudeCodeSnapshot() : Promise.resolve(undefined),
+  ]);
+  return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}) };
+}
+
+async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfs: Map<string, Promise<string>>): Promise<CellResult> {
+  const lane = laneById(cell.lane);
+  const scenario = scenarioById(cell.scenario);
+  const input = { lane, launch: cell.launch, fixtures, golden: cell.golden };
+  const { system, registry, ...options } = scenario.build(input);
+  const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch };
+  if (system === 'host' && opts.runner.name !== 'bwrap') {
+    return { ...head, status: 'not-executed', problems: [`the ${system} lane runs over the host's root, which only bwrap can show read-only; ${opts.runner.name} needs a rootfs`], exitCode: null, durationMs: 0 };
+  }
+  let root: string | undefined;
+  if (system !== 'host') {
+    let p = rootfs.get(system);
+    if (!p) rootfs.set(system, (p = ensureRootfs(system as RootfsKind)));
+    root = await p;
+  }
+  const started = Date.now();
+  try {
+    const r = await runScenario({
+      ...options,
+      sites: standardSites({
+        dist: opts.dist,
+        nodeMirror: fixtures.mirror.root,
+        registry: registry === 'real' && fixtures.claudeCode ? fixtures.claudeCode : fixtures.standIn,
+        api: cell.golden ? { expectKey: KEY } : {},
+      }),
+      ...(root ? { rootfs: root } : {}),
+      runner: opts.runner,
+      // Unpacking Node.js writes ~200 MB into HOME: in memory when there is a tmpfs.
+      ...(existsSync('/dev/shm') ? { workDir: '/dev/shm' } : {}),
+    });
+    const problems = scenario.check(r, input);
+    const transcript = r.steps.map((s) => `--- ${s.name} (exit ${s.exitCode})\n${s.transcript}`).join('\n');
+    return { ...head, status: problems.length === 0 ? 'pass' : 'fail', problems, exitCode: r.exitCode, durationMs: Date.now() - started, ...(problems.length ? { transcript } : {}) };
+  } catch (err) {
+    return { ...head, status: 'fail', problems: [`harness error: ${(err as Error).message.slice(0, 2000)}`], exitCode: null, durationMs: Date.now() - started };
+  }
+}
+
+export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
+  const t0 = Date.now();
+  const fixtures = await prepareFixtures(opts.cells);
+  const rootfs = new Map<string, Promise<string>>();
+  // Build the rootfs kinds the cells need before timing them.
+  for (const c of opts.cells) {
+    const system = laneById(c.lane).system;
+    if (system !== 'host' && !rootfs.has(system)) rootfs.set(system, ensureRootfs(system));
+  }
+  if (opts.cells.some((c) => c.scenario === 'wget-no-curl')) rootfs.set('debian-wget', ensureRootfs('debian-wget'));
+  await Promise.all(rootfs.values());
+  const t1 = Date.now();
+  const results: CellResult[] = [];
+  // Heavy cells (the real Claude Code, a Node download) first, so the tail of the run is short ones.
+  const weight = (c: Cell) => (c.golden ? 0 : LIGHT.has(c.scenario) ? 2 : 1);
+  const queue = [...opts.cells].sort((a, b) => weight(a) - weight(b));
+  const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, async () => {
+    for (let cell = queue.shift(); cell; cell = queue.shift()) {
+      const r = await runCell(cell, fixtures, opts, rootfs);
+      results.push(r);
+      opts.onResult?.(r);
+    }
+  });
+  await Promise.all(workers);
+  for (const n of opts.notExecuted ?? []) {
+    const r: CellResult = { id: `${n.lane} / ${n.scenario}${n.launch ? ` / ${n.launch}` : ''}`, lane: n.lane, scenario: n.scenario, ...(n.launch ? { launch: n.launch } : {}), status: 'not-executed', problems: [n.reason], exitCode: null, durationMs: 0 };
+    results.push(r);
+  }
+  return { runner: opts.runner.name, results, wallMs: Date.now() - t1, setupMs: t1 - t0 };
+}

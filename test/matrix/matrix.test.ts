@@ -1,0 +1,41 @@
+// The containerized matrix (src/harness/matrix): every cell of the table in a sandbox of its own,
+// run two at a time; one test per cell, and the results table and JUnit XML written at the end.
+// CCENV_SANDBOX picks the runner (default: bwrap here).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expandMatrix } from '../../src/harness/matrix/cells.js';
+import { junitXml, resultsTable } from '../../src/harness/matrix/report.js';
+import { runMatrix, type MatrixRun } from '../../src/harness/matrix/run.js';
+import { selectRunner } from '../../src/harness/runners.js';
+import { repoPath } from '../../src/paths.js';
+
+const { cells, notExecuted } = expandMatrix();
+let run: MatrixRun | undefined;
+
+beforeAll(async () => {
+  run = await runMatrix({ runner: await selectRunner(), cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
+}, 3_600_000);
+
+afterAll(() => {
+  if (!run) return;
+  const dir = repoPath('.cache', 'matrix');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'junit.xml'), junitXml(run));
+  writeFileSync(path.join(dir, 'results.txt'), resultsTable(run) + '\n');
+  console.log(`${resultsTable(run)}\nJUnit XML: ${path.join(dir, 'junit.xml')}`);
+});
+
+describe('matrix', () => {
+  for (const cell of cells) {
+    test(cell.id, () => {
+      const r = run?.results.find((x) => x.id === cell.id);
+      expect(r, 'the cell did not run').toBeDefined();
+      expect(r!.problems, r!.transcript).toEqual([]);
+      expect(r!.status).toBe('pass');
+    });
+  }
+  for (const n of notExecuted) {
+    test.skip(`${n.lane} / ${n.scenario}${n.launch ? ` / ${n.launch}` : ''} — not executed: ${n.reason}`, () => undefined);
+  }
+});

@@ -3,7 +3,7 @@ NPM_STAMP := node_modules/.ccenv-deps-stamp
 CLI := node out/src/cli/main.js
 VITEST := node_modules/.bin/vitest
 
-.PHONY: deps build test lint e2e bench clean compile
+.PHONY: deps build test lint e2e matrix bench clean compile
 
 deps: $(NPM_STAMP)
 	@sh scripts/system-deps.sh
@@ -29,6 +29,10 @@ test: compile
 
 e2e: compile
 	$(VITEST) run test/e2e
+
+# The shell × scenario matrix alone (CCENV_SANDBOX=auto|bwrap|podman|docker picks the runner).
+matrix: compile
+	node out/src/harness/matrix/main.js $(ARGS)
 
 bench: compile
 	node out/bench/run.js

@@ -18,6 +18,11 @@ import { ensureClaudeCodeSnapshot } from '../src/harness/npm-registry.js';
 import { hostNodeBinary } from '../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario } from '../src/harness/sandbox.js';
 import { standardSites } from '../src/harness/sites.js';
+import { expandMatrix } from '../src/harness/matrix/cells.js';
+import { summary } from '../src/harness/matrix/report.js';
+import { runMatrix } from '../src/harness/matrix/run.js';
+import { ensureRootfs } from '../src/harness/rootfs.js';
+import { bwrapRunner, detectRunners, runnerByName } from '../src/harness/runners.js';
 
 async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
   const times: number[] = [];
@@ -69,6 +74,20 @@ const fresh = await runScenario({
 });
 if (fresh.steps.some((s) => s.exitCode !== 0)) throw new Error(`fresh install failed:\n${fresh.transcript}`);
 
+// The matrix: wall time of every cell on this machine (goal < 5 min on 2 cores), and what starting
+// one sandbox costs with each runner (an empty scenario in the Debian rootfs).
+const { cells, notExecuted } = expandMatrix();
+const matrix = await runMatrix({ runner: bwrapRunner, cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
+const matrixSummary = summary(matrix);
+const debianRoot = await ensureRootfs('debian');
+const sandboxStartMs: Record<string, number> = {};
+for (const s of await detectRunners()) {
+  if (!s.available) continue;
+  const runner = runnerByName(s.name);
+  await runScenario({ rootfs: debianRoot, runner, sites: standardSites({}), command: 'true' }); // warm (image import)
+  sandboxStartMs[s.name] = (await timed(5, () => runScenario({ rootfs: debianRoot, runner, sites: standardSites({}), command: 'true' }))).medianMs;
+}
+
 const results = {
   ccenvVersion: CCENV_VERSION,
   profiles: profiles.length,
@@ -80,6 +99,8 @@ const results = {
   freshInstallStepMs: fresh.steps[0]?.durationMs,
   claudePromptMs: fresh.steps[1]?.durationMs,
   freshInstallScenarioMs: fresh.timings.totalMs,
+  matrix: { ...matrixSummary, wallMs: matrix.wallMs, setupMs: matrix.setupMs, runner: matrix.runner },
+  sandboxStartMs,
 };
 writeFileSync(repoPath('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(JSON.stringify(results, null, 2));

@@ -4,7 +4,9 @@
 set -eu
 
 # command-on-PATH:debian-package
-NEEDED="shellcheck:shellcheck dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils bwrap:bubblewrap openssl:openssl xz:xz-utils curl:curl"
+# debootstrap builds the matrix's root file systems; podman + runc smoke-test the container runner;
+# bsdtar and shasum play macOS's tar and checksum tool in the macOS-flavoured lane.
+NEEDED="shellcheck:shellcheck dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils setpriv:util-linux bwrap:bubblewrap openssl:openssl xz:xz-utils curl:curl debootstrap:debootstrap podman:podman runc:runc bsdtar:libarchive-tools shasum:perl"
 
 missing=''
 for pair in $NEEDED; do

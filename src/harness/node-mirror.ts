@@ -30,6 +30,11 @@ export interface NodeMirrorOptions {
   version?: string;
   /** The npm to bundle; default: the one the release's changelog names. */
   npmVersion?: string;
+  /**
+   * Leave out include/ (65 of the 205 MB unpacked): for the matrix, which unpacks Node in dozens of
+   * cells and never builds a native addon. A separate mirror; the default one is the full layout.
+   */
+  withoutHeaders?: boolean;
 }
 
 const RECIPE_VERSION = 3;
@@ -68,7 +73,7 @@ export async function ensureNodeMirror(opts: NodeMirrorOptions = {}): Promise<No
   const version = opts.version ?? DEFAULT_NODE_VERSION;
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`node mirror: not a version: ${version}`);
   const major = version.split('.')[0] as string;
-  const key = opts.npmVersion ? `${version}-npm${opts.npmVersion}` : version;
+  const key = `${opts.npmVersion ? `${version}-npm${opts.npmVersion}` : version}${opts.withoutHeaders ? '-noheaders' : ''}`;
   const root = cachePath('node-mirror', key);
   const base = nodeDistName(version);
   const metaFile = path.join(root, 'mirror.json');
@@ -95,7 +100,7 @@ export async function ensureNodeMirror(opts: NodeMirrorOptions = {}): Promise<No
 
     // The official layout: bin/node, include/node, share/{doc,man}, the three top-level docs.
     for (const entry of readdirSync(path.join(work, 'node'))) {
-      if (entry === 'package.json') continue;
+      if (entry === 'package.json' || (opts.withoutHeaders && entry === 'include')) continue;
       renameSync(path.join(work, 'node', entry), path.join(stage, entry));
     }
     symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', path.join(stage, 'bin', 'npm'));

@@ -192,7 +192,7 @@ function buildToolbox(dir: string, box: Toolbox, root: string | undefined): Moun
     const p = findTool(tool, root);
     if (p) symlinkSync(p, path.join(dir, name));
   };
-  for (const t of box.tools ?? (root ? [] : DEFAULT_TOOLS)) link(t, t);
+  for (const t of new Set(box.tools ?? (root ? [] : DEFAULT_TOOLS))) link(t, t);
   for (const [name, tool] of Object.entries(box.aliases ?? {})) {
     rmSync(path.join(dir, name), { force: true });
     link(name, tool);

@@ -52,7 +52,7 @@ export interface MatrixOptions {
 /** Everything cells need, fetched or built once (cached under ~/.cache/ccenv). */
 export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
   const [mirror, standIn, currentNode, claudeCode] = await Promise.all([
-    ensureNodeMirror(),
+    ensureNodeMirror({ withoutHeaders: true }),
     ensureClaudeStandIn(),
     ensureCurrentNode(),
     cells.some((c) => c.golden) ? ensureClaudeCodeSnapshot() : Promise.resolve(undefined),

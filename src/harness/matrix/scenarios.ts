@@ -267,7 +267,7 @@ export const SCENARIOS: Scenario[] = [
     title: 'curl but no xz',
     build: (input) => ({
       ...base(input, 'bare'),
-      toolbox: { tools: [...BASIC_TOOLS, 'curl', 'wget', 'tar', 'gzip', 'sha256sum', ...input.lane.shell.map((p) => p.split('/').pop() as string)] },
+      toolbox: { tools: [...BASIC_TOOLS, 'curl', 'wget', 'tar', 'gzip', 'sha256sum', input.lane.shell[0]!.split('/').pop() as string] },
       steps: [installStep(input, input.lane.system)],
     }),
     check: run([exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz')]),

@@ -376,6 +376,8 @@ async function runIn(
   if (!root && realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
   // /tmp is world-writable and sticky, as on a real machine (steps may run as another user).
   const base: Mount[] = hidden.filter((h) => root || existsSync(h)).map((h) => ({ kind: 'tmpfs', dest: h, mode: h === '/tmp' ? '1777' : '0755' }));
+  // The runner's folder: readable by the steps' user (bwrap would make a created parent 0700).
+  base.push({ kind: 'tmpfs', dest: SANDBOX_RUN, mode: '0755' });
   base.push(
     { kind: 'ro-bind', src: path.join(runDir, 'hosts'), dest: '/etc/hosts' },
     { kind: 'ro-bind', src: ca.bundle, dest: SYSTEM_CA_BUNDLE },

@@ -81,8 +81,8 @@ describe('sandbox', () => {
       command: `echo "home=$HOME"; ls -A "$HOME" | wc -l; ls -A ${homedir()} | wc -l; ls -A /tmp; ls -A /run; touch /usr/ccenv-x 2>/dev/null && echo wrote || echo read-only; id -u`,
     });
     expect(r.exitCode).toBe(0);
-    // /tmp holds only the served folder (bound at its own path); /run only the runner's files
-    expect(r.stdout).toBe(`home=${SANDBOX_HOME}\n0\n0\n${path.basename(dist)}\nccenv\nread-only\n${process.getuid?.() ?? 0}\n`);
+    // /tmp is empty (the served folder is bound under /run/ccenv); /run holds only the runner's files
+    expect(r.stdout).toBe(`home=${SANDBOX_HOME}\n0\n0\nccenv\nread-only\n${process.getuid?.() ?? 0}\n`);
   });
 
   test('curl | sh on a pseudo-terminal: the prompt is answered when it appears; files collected from HOME', async () => {

@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
 import { junitXml, resultsTable } from '../../src/harness/matrix/report.js';
 import { runMatrix, type MatrixRun } from '../../src/harness/matrix/run.js';
-import { selectRunner } from '../../src/harness/runners.js';
+import { detectRunners, selectRunner, type RunnerStatus } from '../../src/harness/runners.js';
 import { repoPath } from '../../src/paths.js';
 
 const { cells, notExecuted } = expandMatrix();
 let run: MatrixRun | undefined;
+let runners: RunnerStatus[] = [];
 
 beforeAll(async () => {
+  runners = await detectRunners();
   run = await runMatrix({ runner: await selectRunner(), cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
 }, 3_600_000);
 
@@ -23,7 +25,8 @@ afterAll(() => {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'junit.xml'), junitXml(run));
   writeFileSync(path.join(dir, 'results.txt'), resultsTable(run) + '\n');
-  console.log(`${resultsTable(run)}\nJUnit XML: ${path.join(dir, 'junit.xml')}`);
+  const engines = runners.map((s) => `sandbox ${s.name}: ${s.available ? 'available' : 'not available'} (${s.detail})`);
+  console.log(`${engines.join('\n')}\n${resultsTable(run)}\nJUnit XML: ${path.join(dir, 'junit.xml')}`);
 });
 
 describe('matrix', () => {

@@ -169,7 +169,10 @@ const RUNNERS: Record<RunnerName, SandboxRunner> = { bwrap: bwrapRunner, podman:
 async function probe(name: RunnerName): Promise<RunnerStatus> {
   if (name === 'bwrap') {
     const bin = which('bwrap');
-    return bin ? { name, available: true, detail: bin } : { name, available: false, detail: 'bwrap is not installed (apt-get install bubblewrap)' };
+    if (!bin) return { name, available: false, detail: 'bwrap is not installed (apt-get install bubblewrap)' };
+    // Installed is not enough: user namespaces may be off (a container without them, a hardened kernel).
+    const r = await execa(bin, ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-all', '--', 'true'], { reject: false, stdin: 'ignore', timeout: 20_000 });
+    return r.exitCode === 0 ? { name, available: true, detail: bin } : { name, available: false, detail: `bwrap cannot create a sandbox here: ${String(r.stderr).trim().slice(0, 160)}` };
   }
   if (!which(name)) return { name, available: false, detail: `${name} is not installed` };
   if (name === 'podman' && process.getuid?.() !== 0) return { name, available: false, detail: 'podman: only rootful podman is supported (run as root)' };

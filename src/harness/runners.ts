@@ -20,6 +20,8 @@ export type Mount =
 export interface SandboxSpec {
   /** A root file system (rootfs.ts); undefined: the host's own root, read-only (bwrap only). */
   rootfs?: string;
+  /** A container image to run instead of a rootfs (podman and docker only; images.ts). */
+  image?: string;
   mounts: Mount[];
   command: string[];
   timeoutMs: number;
@@ -79,6 +81,7 @@ function bwrapArgs(spec: SandboxSpec): string[] {
 export const bwrapRunner: SandboxRunner = {
   name: 'bwrap',
   async run(spec) {
+    if (spec.image) throw new Error('bwrap runs a rootfs, not a container image: use podman or docker');
     const args = bwrapArgs(spec);
     const uid = process.getuid?.() ?? 0;
     const gid = process.getgid?.() ?? 0;
@@ -104,6 +107,10 @@ export const bwrapRunner: SandboxRunner = {
 // ---- podman and docker ----
 
 /** podman here needs runc and lower ulimits than its defaults (FEASIBILITY.md). */
+export function engineEnv(engine: RunnerName): Record<string, string> {
+  return engine === 'podman' ? podmanEnv() : {};
+}
+
 function podmanEnv(): Record<string, string> {
   if (process.env.CONTAINERS_CONF) return {};
   const conf = cachePath('podman', 'containers.conf');
@@ -118,7 +125,7 @@ function podmanEnv(): Record<string, string> {
 const imported = new Map<string, Promise<string>>();
 
 /** The rootfs as a local image (imported once; the tag names the folder and the engine). */
-function imageFor(engine: RunnerName, rootfs: string): Promise<string> {
+export function rootfsImage(engine: RunnerName, rootfs: string): Promise<string> {
   const tag = `localhost/ccenv-${path.basename(rootfs).replace(/[^a-z0-9.-]/g, '-')}:${shortHash([rootfs, engine]).slice(0, 8)}`;
   let p = imported.get(tag);
   if (!p) {
@@ -139,8 +146,8 @@ function containerRunner(engine: 'podman' | 'docker'): SandboxRunner {
   return {
     name: engine,
     async run(spec) {
-      if (!spec.rootfs) throw new Error(`${engine}: a scenario needs a root file system (rootfs) to run in a container`);
-      const image = await imageFor(engine, spec.rootfs);
+      if (!spec.rootfs && !spec.image) throw new Error(`${engine}: a scenario needs a root file system (rootfs) or an image to run in a container`);
+      const image = spec.image ?? (await rootfsImage(engine, spec.rootfs as string));
       // --network none: a namespace with loopback only (never the default bridge, which routes out).
       const argv = [engine, 'run', '--rm', '--network', 'none', '--read-only', '--hostname', HOSTNAME, '--user', '0:0', '--workdir', '/'];
       for (const m of spec.mounts) {

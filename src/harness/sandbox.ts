@@ -31,6 +31,7 @@ import type { PtyAnswerSpec, ScenarioConfig, ScenarioOutput, StepResult, StepSpe
 import { sitePaths, type SiteSpec } from './sites.js';
 import { BASIC_TOOLS, DOWNLOAD_TOOLS } from './tools.js';
 import { bwrapRunner, type Mount, type SandboxRunner } from './runners.js';
+import type { ImageRecipe } from './images.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
 
 /** HOME of the sandbox's user (an empty folder bound from the run directory). */
@@ -112,6 +113,8 @@ export interface ScenarioOptions {
   toolbox?: Toolbox;
   /** A root file system (rootfs.ts) instead of the host's own root. */
   rootfs?: string;
+  /** A provisioned public image (images.ts) instead: podman or docker only. */
+  image?: { tag: string; recipe: ImageRecipe };
   /** Default: bubblewrap. Containers need `rootfs`. */
   runner?: SandboxRunner;
 }
@@ -343,10 +346,12 @@ async function runIn(
   writeFileSync(path.join(runDir, 'hosts'), hostsFile(names));
 
   const root = opts.rootfs;
+  const image = opts.image;
   const mounts: Mount[] = [];
   const toolbox = opts.toolbox;
+  if (image && toolbox?.tools) throw new Error('runScenario: a toolbox tool list needs a rootfs to look in, not an image');
   if (toolbox) mounts.push(...buildToolbox(path.join(runDir, 'path'), toolbox, root));
-  const pathVar = !toolbox ? SYSTEM_PATH : toolbox.tools || !root ? SANDBOX_TOOLBOX : `${SANDBOX_TOOLBOX}:${SYSTEM_PATH}`;
+  const pathVar = !toolbox ? SYSTEM_PATH : toolbox.tools || (!root && !image) ? SANDBOX_TOOLBOX : `${SANDBOX_TOOLBOX}:${SYSTEM_PATH}`;
   const steps: StepSpec[] = stepsIn.map((s, i) => ({
     name: s.name ?? `step${i + 1}`,
     command: s.command,
@@ -367,30 +372,33 @@ async function runIn(
     faults: opts.faults ?? [],
     steps,
     outDir: `${SANDBOX_RUN}/out`,
-    helpers: { script: `${SANDBOX_RUN}/bin/script`, setpriv: `${SANDBOX_RUN}/bin/setpriv` },
+    helpers: image && image.recipe.helpers !== 'host' ? image.recipe.helpers : { script: `${SANDBOX_RUN}/bin/script`, setpriv: `${SANDBOX_RUN}/bin/setpriv` },
   };
   writeFileSync(path.join(runDir, 'config.json'), JSON.stringify(config));
 
   const hidden = ['/tmp', '/run', '/home'];
   const realHome = homedir();
-  if (!root && realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
+  if (!root && !image && realHome !== '/' && !hidden.some((h) => realHome === h || realHome.startsWith(h + '/'))) hidden.push(realHome);
   // /tmp is world-writable and sticky, as on a real machine (steps may run as another user).
-  const base: Mount[] = hidden.filter((h) => root || existsSync(h)).map((h) => ({ kind: 'tmpfs', dest: h, mode: h === '/tmp' ? '1777' : '0755' }));
+  const base: Mount[] = hidden.filter((h) => root || image || existsSync(h)).map((h) => ({ kind: 'tmpfs', dest: h, mode: h === '/tmp' ? '1777' : '0755' }));
   // The runner's folder: readable by the steps' user (bwrap would make a created parent 0700).
   base.push({ kind: 'tmpfs', dest: SANDBOX_RUN, mode: '0755' });
   base.push(
     { kind: 'ro-bind', src: path.join(runDir, 'hosts'), dest: '/etc/hosts' },
-    { kind: 'ro-bind', src: ca.bundle, dest: SYSTEM_CA_BUNDLE },
+    { kind: 'ro-bind', src: ca.bundle, dest: image?.recipe.caBundle ?? SYSTEM_CA_BUNDLE },
     { kind: 'bind', src: home, dest: SANDBOX_HOME },
     { kind: 'bind', src: out, dest: `${SANDBOX_RUN}/out` },
     { kind: 'ro-bind', src: path.join(runDir, 'config.json'), dest: `${SANDBOX_RUN}/config.json` },
     { kind: 'ro-bind', src: main, dest: `${SANDBOX_RUN}/scenario-main.mjs` },
     { kind: 'ro-bind', src: ca.chain, dest: `${SANDBOX_RUN}/tls/cert.pem` },
     { kind: 'ro-bind', src: ca.key, dest: `${SANDBOX_RUN}/tls/key.pem` },
-    { kind: 'ro-bind', src: realpathSync(process.execPath), dest: `${SANDBOX_RUN}/bin/node` },
-    { kind: 'ro-bind', src: hostTool('script'), dest: `${SANDBOX_RUN}/bin/script` },
-    { kind: 'ro-bind', src: hostTool('setpriv'), dest: `${SANDBOX_RUN}/bin/setpriv` },
   );
+  // The harness's own node and helpers: the host's (glibc), unless the image brings its own (musl).
+  if (!image || image.recipe.runnerNode === 'host') base.push({ kind: 'ro-bind', src: realpathSync(process.execPath), dest: `${SANDBOX_RUN}/bin/node` });
+  if (!image || image.recipe.helpers === 'host') {
+    base.push({ kind: 'ro-bind', src: hostTool('script'), dest: `${SANDBOX_RUN}/bin/script` });
+    base.push({ kind: 'ro-bind', src: hostTool('setpriv'), dest: `${SANDBOX_RUN}/bin/setpriv` });
+  }
   for (const b of opts.binds ?? []) mounts.push({ kind: b.rw ? 'bind' : 'ro-bind', src: b.src, dest: b.dest ?? b.src });
 
   const t1 = Date.now();
@@ -398,8 +406,9 @@ async function runIn(
   const runner = opts.runner ?? bwrapRunner;
   const r = await runner.run({
     ...(root ? { rootfs: root } : {}),
+    ...(image ? { image: image.tag } : {}),
     mounts: [...base, ...mounts],
-    command: [`${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`],
+    command: [image && image.recipe.runnerNode !== 'host' ? image.recipe.runnerNode : `${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`],
     timeoutMs: total,
   });
   const t2 = Date.now();

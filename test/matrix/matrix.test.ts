@@ -31,9 +31,11 @@ afterAll(() => {
 
 describe('matrix', () => {
   for (const cell of cells) {
-    test(cell.id, () => {
+    test(cell.id, (ctx) => {
       const r = run?.results.find((x) => x.id === cell.id);
       expect(r, 'the cell did not run').toBeDefined();
+      // decided at run time (a public image under bwrap): reported as skipped with its reason
+      if (r!.status === 'not-executed') ctx.skip(`not executed: ${r!.problems.join('; ')}`);
       expect(r!.problems, r!.transcript).toEqual([]);
       expect(r!.status).toBe('pass');
     });

@@ -28,6 +28,9 @@ export interface NotExecuted {
 
 const DEBIAN = ['dash', 'bash', 'bash-posix', 'zsh', 'ksh93', 'mksh', 'yash', 'posh', 'busybox-ash'];
 const EVERY_SHELL = [...DEBIAN, 'busybox-only'];
+const GLIBC_IMAGES = ['img-debian-12', 'img-ubuntu-24.04', 'img-fedora-41'];
+const IMAGES = [...GLIBC_IMAGES, 'img-alpine-3'];
+const IMAGE_SMOKE = ['fresh', 'node-and-claude', 'invalid-settings', 'key-at-pty'];
 
 export const MATRIX: Row[] = [
   { scenario: 'fresh', launch: 'pipe', lanes: EVERY_SHELL, golden: ['dash'] },
@@ -49,6 +52,12 @@ export const MATRIX: Row[] = [
   { scenario: 'truncated-script', launch: 'pipe', lanes: EVERY_SHELL },
   { scenario: 'unprivileged', launch: 'pipe', lanes: EVERY_SHELL },
   { scenario: 'macos-flavoured', launch: 'pipe', lanes: ['macos'] },
+  // Public images: a smoke set under each distribution's own /bin/sh.
+  { scenario: 'fresh', launch: 'pipe', lanes: GLIBC_IMAGES },
+  { scenario: 'node-and-claude', launch: 'pipe', lanes: GLIBC_IMAGES },
+  { scenario: 'invalid-settings', launch: 'file', lanes: GLIBC_IMAGES },
+  { scenario: 'key-at-pty', launch: 'pipe', lanes: GLIBC_IMAGES },
+  { scenario: 'musl', launch: 'pipe', lanes: ['img-alpine-3'] },
 ];
 
 /** Why the pairs the table leaves out are left out. */
@@ -61,6 +70,17 @@ export const NOT_EXECUTED: NotExecuted[] = [
     reason: 'the macOS-flavoured lane checks platform selection (uname, shasum, bsdtar); shells are covered by their own lanes',
   })),
   ...EVERY_SHELL.map((lane) => ({ lane, scenario: 'macos-flavoured', reason: 'runs in the macos lane (bash --posix, as macOS /bin/sh)' })),
+  ...[...EVERY_SHELL, 'macos'].map((lane) => ({ lane, scenario: 'musl', reason: 'musl needs a musl system: the alpine:3 image lane' })),
+  ...IMAGES.flatMap((lane) =>
+    SCENARIOS.filter((s) => (lane === 'img-alpine-3' ? s.id !== 'musl' : !IMAGE_SMOKE.includes(s.id))).map((s) => ({
+      lane,
+      scenario: s.id,
+      reason:
+        lane === 'img-alpine-3'
+          ? 'official Node.js builds do not run on musl: the installer stops (the musl cell), so nothing else can run'
+          : 'image lanes run a smoke set under the distribution\'s /bin/sh; the full set runs on the rootfs lanes',
+    })),
+  ),
 ];
 
 export function cellId(lane: string, scenario: string, launch: Launch): string {

@@ -2,7 +2,8 @@
 // Debian rootfs; busybox-only is a system with nothing but busybox; macos is a Darwin-flavoured lane.
 import type { RootfsKind } from '../rootfs.js';
 
-export type LaneSystem = RootfsKind | 'host';
+/** A rootfs of rootfs.ts, the host's root (macOS lane), or a public image (images.ts). */
+export type LaneSystem = RootfsKind | 'host' | `image:${string}`;
 
 export interface Lane {
   id: string;
@@ -26,7 +27,18 @@ export const LANES: Lane[] = [
   { id: 'busybox-ash', shell: ['/bin/busybox', 'ash'], takesArgsFromStdin: true, system: 'debian', note: 'busybox ash on Debian' },
   { id: 'busybox-only', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'busybox', note: 'a system with only busybox (sh, wget, tar, sha256sum)' },
   { id: 'macos', shell: ['/usr/bin/bash', '--posix'], takesArgsFromStdin: true, system: 'host', note: 'uname says Darwin; shasum, no sha256sum; bsdtar as tar' },
+  // Public images as shipped, under their own /bin/sh (dash, dash, bash, busybox ash): container
+  // engines only (a user's CI, or --images here with a local stand-in base).
+  { id: 'img-debian-12', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:debian:12', note: 'debian:12 image, /bin/sh = dash' },
+  { id: 'img-ubuntu-24.04', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:ubuntu:24.04', note: 'ubuntu:24.04 image, /bin/sh = dash' },
+  { id: 'img-fedora-41', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:fedora:41', note: 'fedora:41 image, /bin/sh = bash' },
+  { id: 'img-alpine-3', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:alpine:3', note: 'alpine:3 image (musl), /bin/sh = busybox ash' },
 ];
+
+/** The public image a lane runs in, if any. */
+export function laneImage(lane: Lane): string | undefined {
+  return lane.system.startsWith('image:') ? lane.system.slice('image:'.length) : undefined;
+}
 
 export function laneById(id: string): Lane {
   const l = LANES.find((x) => x.id === id);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { repoPath } from '../../paths.js';
+import { PUBLIC_IMAGE_NAMES } from '../images.js';
 import { detectRunners, selectRunner } from '../runners.js';
 import { expandMatrix } from './cells.js';
 import { junitXml, resultsTable, summary } from './report.js';
@@ -20,6 +21,8 @@ interface Args {
   json?: string;
   concurrency: number;
   dist: string;
+  images: string[];
+  imageBase: string[];
 }
 
 async function main(): Promise<number> {
@@ -32,6 +35,8 @@ async function main(): Promise<number> {
     .option('json', { type: 'string' })
     .option('concurrency', { type: 'number', default: 2 })
     .option('dist', { type: 'string', default: repoPath('dist') })
+    .option('images', { type: 'string', array: true, default: [] as string[], describe: `public images to run with podman/docker: ${PUBLIC_IMAGE_NAMES.join(', ')} or all` })
+    .option('image-base', { type: 'string', array: true, default: [] as string[], describe: 'NAME=LOCAL: build image NAME from a local image (no registry)' })
     .strict()
     .parse()) as unknown as Args;
   for (const s of await detectRunners()) console.log(`sandbox ${s.name}: ${s.available ? 'available' : 'not available'} (${s.detail})`);
@@ -41,8 +46,11 @@ async function main(): Promise<number> {
     xs.filter((c) => (argv.lane.length === 0 || argv.lane.includes(c.lane)) && (argv.scenario.length === 0 || argv.scenario.includes(c.scenario)));
   const cells = pick(all.cells);
   console.log(`matrix: ${cells.length} cells with ${runner.name}, ${argv.concurrency} at a time`);
+  const imageBases = Object.fromEntries(argv.imageBase.map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
   const run = await runMatrix({
     runner,
+    images: argv.images,
+    imageBases,
     cells,
     notExecuted: pick(all.notExecuted),
     dist: path.resolve(argv.dist),

@@ -10,7 +10,9 @@ import { runScenario } from '../sandbox.js';
 import { standardSites } from '../sites.js';
 import type { SandboxRunner } from '../runners.js';
 import type { Cell, NotExecuted } from './cells.js';
-import { laneById } from './lanes.js';
+import { ensurePublicImage, imageRecipe, type ImageRecipe } from '../images.js';
+import { engineEnv } from '../runners.js';
+import { laneById, laneImage } from './lanes.js';
 import { KEY, scenarioById, type Fixtures } from './scenarios.js';
 
 /** Scenarios that download no Node.js. */
@@ -47,6 +49,10 @@ export interface MatrixOptions {
   dist: string;
   concurrency?: number;
   onResult?: (r: CellResult) => void;
+  /** Public images to run (images.ts names, or 'all'); their lanes are otherwise not executed. */
+  images?: string[];
+  /** A local image to build each public image from, when no registry is reachable. */
+  imageBases?: Record<string, string>;
 }
 
 /** Everything cells need, fetched or built once (cached under ~/.cache/ccenv). */
@@ -60,7 +66,7 @@ export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
   return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}) };
 }
 
-async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfs: Map<string, Promise<string>>): Promise<CellResult> {
+async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfs: Map<string, Promise<string>>, images: Map<string, Promise<string>>): Promise<CellResult> {
   const lane = laneById(cell.lane);
   const scenario = scenarioById(cell.scenario);
   const input = { lane, launch: cell.launch, fixtures, golden: cell.golden };
@@ -70,10 +76,24 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
     return { ...head, status: 'not-executed', problems: [`the ${system} lane runs over the host's root, which only bwrap can show read-only; ${opts.runner.name} needs a rootfs`], exitCode: null, durationMs: 0 };
   }
   let root: string | undefined;
-  if (system !== 'host') {
+  if (system !== 'host' && !system.startsWith('image:')) {
     let p = rootfs.get(system);
     if (!p) rootfs.set(system, (p = ensureRootfs(system as RootfsKind)));
     root = await p;
+  }
+  let image: { tag: string; recipe: ImageRecipe } | undefined;
+  const imageName = laneImage(lane);
+  if (imageName) {
+    const skip = (why: string): CellResult => ({ ...head, status: 'not-executed', problems: [why], exitCode: null, durationMs: 0 });
+    if (opts.runner.name === 'bwrap') return skip(`public images need a container engine: matrix --sandbox podman|docker --images ${imageName} (the GitHub workflow runs them)`);
+    if (!opts.images?.includes(imageName) && !opts.images?.includes('all')) return skip(`not requested: matrix --images ${imageName}`);
+    let p = images.get(imageName);
+    if (!p) images.set(imageName, (p = ensurePublicImage(opts.runner.name, imageName, { env: engineEnv(opts.runner.name), ...(opts.imageBases?.[imageName] ? { from: opts.imageBases[imageName] } : {}) })));
+    try {
+      image = { tag: await p, recipe: imageRecipe(imageName) };
+    } catch (err) {
+      return { ...head, status: 'fail', problems: [`image: ${(err as Error).message.slice(0, 2000)}`], exitCode: null, durationMs: 0 };
+    }
   }
   const started = Date.now();
   try {
@@ -86,6 +106,7 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
         api: cell.golden ? { expectKey: KEY } : {},
       }),
       ...(root ? { rootfs: root } : {}),
+      ...(image ? { image } : {}),
       runner: opts.runner,
       // Unpacking Node.js writes ~200 MB into HOME: in memory when there is a tmpfs.
       ...(existsSync('/dev/shm') ? { workDir: '/dev/shm' } : {}),
@@ -102,10 +123,11 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const t0 = Date.now();
   const fixtures = await prepareFixtures(opts.cells);
   const rootfs = new Map<string, Promise<string>>();
+  const images = new Map<string, Promise<string>>();
   // Build the rootfs kinds the cells need before timing them.
   for (const c of opts.cells) {
     const system = laneById(c.lane).system;
-    if (system !== 'host' && !rootfs.has(system)) rootfs.set(system, ensureRootfs(system));
+    if (system !== 'host' && !system.startsWith('image:') && !rootfs.has(system)) rootfs.set(system, ensureRootfs(system as RootfsKind));
   }
   if (opts.cells.some((c) => c.scenario === 'wget-no-curl')) rootfs.set('debian-wget', ensureRootfs('debian-wget'));
   await Promise.all(rootfs.values());
@@ -116,7 +138,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const queue = [...opts.cells].sort((a, b) => weight(a) - weight(b));
   const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, async () => {
     for (let cell = queue.shift(); cell; cell = queue.shift()) {
-      const r = await runCell(cell, fixtures, opts, rootfs);
+      const r = await runCell(cell, fixtures, opts, rootfs, images);
       results.push(r);
       opts.onResult?.(r);
     }

@@ -366,6 +366,12 @@ export const SCENARIOS: Scenario[] = [
     ]),
   },
   {
+    id: 'musl',
+    title: 'musl (Alpine): exit 6, what to do',
+    build: (input) => ({ ...base(input, 'bare'), steps: [installStep(input, input.lane.system)] }),
+    check: run([exitIs(6), transcriptHas('musl'), transcriptHas('apk add nodejs'), homeEmpty, nothingFetchedButScript]),
+  },
+  {
     id: 'macos-flavoured',
     title: 'Darwin: shasum, bsdtar',
     build: (input) => ({

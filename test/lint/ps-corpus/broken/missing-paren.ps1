@@ -1,0 +1,3 @@
+& {
+    Write-Host ("a" -f 1
+}

@@ -1,0 +1,3 @@
+& {
+    setx PATH "$env:PATH;C:\\x"
+}

@@ -1,0 +1,5 @@
+& {
+    if ($x) {
+        Write-Host "x"
+    
+}

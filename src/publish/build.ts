@@ -3,6 +3,7 @@ import type { Profile } from '../profile/schema.js';
 import { builtinProfileIds, ProfileError, resolveProfile } from '../profile/load.js';
 import { loadCatalog, CatalogError } from '../messages/catalog.js';
 import { formatFinding, shellcheck, ToolMissingError } from '../lint/shellcheck.js';
+import { checkPowerShell, formatPsFinding } from '../lint/powershell.js';
 import { CCENV_VERSION } from '../version.js';
 import { checkDistTree, isStale, renderDistTree, writeDistTree } from './dist-tree.js';
 
@@ -41,6 +42,14 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
         return 1;
       }
       log(`shellcheck: ${shFiles.length} file(s) clean (sh, dash, bash, ksh; severity style)`);
+      const psFiles = [...tree].filter(([rel]) => rel.endsWith('.ps1')).map(([rel, text]) => ({ name: `${req.out}/${rel}`, text }));
+      const psFindings = await checkPowerShell(psFiles);
+      if (psFindings.length > 0) {
+        psFindings.forEach((f) => error(formatPsFinding(f)));
+        error(`PowerShell gate: ${psFindings.length} finding(s); nothing written`);
+        return 1;
+      }
+      log(`PowerShell gate: ${psFiles.length} file(s) parse clean, pure ASCII, no exit/iex/Expand-Archive/setx`);
     } catch (err) {
       if (err instanceof ToolMissingError) {
         error(err.message);

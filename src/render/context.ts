@@ -2,6 +2,7 @@
 import type { Profile } from '../profile/schema.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
+import type { TargetId } from './targets.js';
 import {
   type BuildValues,
   type Catalog,
@@ -57,9 +58,16 @@ export interface ShellMessage {
   runtime: string[];
 }
 
-/** The installer's own messages (everything but the configure program's), build values filled in. */
-export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string): ShellMessage[] {
-  const resolved = resolveBuildValues(pick(catalog, (id) => !id.startsWith(CONFIGURE_PREFIX)), buildValues(profile, ccenvVersion));
+/** Messages only install.ps1 speaks (messages/installer-ps1.yaml). */
+export const PS1_PREFIX = 'ps_';
+
+/**
+ * The installer's own messages (everything but the configure program's), build values filled in:
+ * the shared ones, plus the ps_ ones for install.ps1.
+ */
+export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string, target: TargetId = 'sh'): ShellMessage[] {
+  const own = (id: string) => !id.startsWith(CONFIGURE_PREFIX) && (target === 'ps1' || !id.startsWith(PS1_PREFIX));
+  const resolved = resolveBuildValues(pick(catalog, own), buildValues(profile, ccenvVersion));
   return Object.entries(resolved).map(([id, msg]) => ({ id, en: msg.en, zh: msg.zh, runtime: runtimePlaceholders(msg.en) }));
 }
 
@@ -83,6 +91,7 @@ export function templateContext(
   catalog: Catalog,
   ccenvVersion: string,
   configureProgram: string,
+  target: TargetId = 'sh',
 ): TemplateContext {
   const m = profile.models;
   return {
@@ -101,7 +110,7 @@ export function templateContext(
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }
         : false,
-    messages: installerMessages(profile, catalog, ccenvVersion),
+    messages: installerMessages(profile, catalog, ccenvVersion, target),
     configureProgram,
   };
 }

@@ -3,12 +3,12 @@
 import Handlebars from 'handlebars';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { commentText, heredocBody, jsLiteral, shPrintfFormat, shQuote } from './escape.js';
+import { commentText, heredocBody, jsLiteral, psFormat, psHereString, psString, shPrintfFormat, shQuote } from './escape.js';
 import { repoPath } from '../paths.js';
 
 export const TEMPLATES_DIR = repoPath('templates');
 
-export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment'] as const;
+export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment', 'ps', 'psFormat', 'psHere'] as const;
 
 function str(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
@@ -27,6 +27,9 @@ export function createEnvironment(): typeof Handlebars {
   );
   hb.registerHelper('js', (v: unknown) => jsLiteral(v));
   hb.registerHelper('comment', (v: unknown) => commentText(str(v, 'comment')));
+  hb.registerHelper('ps', (v: unknown) => psString(str(v, 'ps')));
+  hb.registerHelper('psFormat', (text: unknown, names: unknown) => psFormat(str(text, 'psFormat'), Array.isArray(names) ? (names as string[]) : []));
+  hb.registerHelper('psHere', (text: unknown) => psHereString(str(text, 'psHere')));
   const partialsDir = path.join(TEMPLATES_DIR, 'partials');
   if (existsSync(partialsDir)) {
     for (const file of readdirSync(partialsDir).sort()) {

@@ -6,6 +6,7 @@ import type { Catalog } from '../messages/catalog.js';
 import { compileTemplate, createEnvironment, TEMPLATES_DIR } from './environment.js';
 import { templateContext } from './context.js';
 import { provenanceLines } from './provenance.js';
+import { asciiCommentText } from './escape.js';
 import { TARGETS, type TargetId } from './targets.js';
 
 export interface RenderInput {
@@ -31,13 +32,15 @@ function templateFor(id: TargetId): HandlebarsTemplateDelegate {
 
 export function renderInstaller(input: RenderInput): string {
   const target = TARGETS[input.target];
-  const context = templateContext(input.profile, input.catalog, input.ccenvVersion, input.configureProgram);
+  const context = templateContext(input.profile, input.catalog, input.ccenvVersion, input.configureProgram, input.target);
   const body = templateFor(input.target)(context);
   const header = provenanceLines({
     profile: input.profile,
     ccenvVersion: input.ccenvVersion,
     runLines: target.runLines(`https://<your CDN>/${input.profile.id}/${target.file}`),
     body,
-  }).map((line) => (line === '' ? target.commentPrefix : `${target.commentPrefix} ${line}`));
-  return [target.shebang, ...header, '', body].join('\n');
+  })
+    .map((line) => (target.asciiOnly ? asciiCommentText(line) : line))
+    .map((line) => (line === '' ? target.commentPrefix : `${target.commentPrefix} ${line}`));
+  return [...(target.shebang ? [target.shebang] : []), ...header, '', body].join('\n');
 }

@@ -62,9 +62,18 @@ describe('message catalog', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     const used = idsUsedInShellTemplate(text);
-    const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_'));
+    const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_') && !id.startsWith('ps_'));
     expect([...used].filter((id) => !(id in catalog))).toEqual([]);
     expect(own.filter((id) => !used.has(id))).toEqual([]);
+  });
+
+  test('install.ps1 speaks only catalog messages, and uses all ps_ ones', () => {
+    const text = readFileSync(repoPath('templates', 'install.ps1.hbs'), 'utf8');
+    // Write-CcenvSay/Write-CcenvWarn/Stop-Ccenv/Get-CcenvMessage calls name the id as a literal
+    const used = new Set([...text.matchAll(/(?:Write-CcenvSay|Write-CcenvWarn|Get-CcenvMessage) '([a-z0-9_]+)'|Stop-Ccenv \$\w+ '([a-z0-9_]+)'/g)].map((m) => (m[1] ?? m[2]) as string));
+    expect(used.size).toBeGreaterThan(30);
+    expect([...used].filter((id) => !(id in catalog))).toEqual([]);
+    expect(Object.keys(catalog).filter((id) => id.startsWith('ps_') && !used.has(id))).toEqual([]);
   });
 
   test('the configure program speaks only catalog messages, and uses all cfg_ ones', () => {

@@ -1,0 +1,88 @@
+// install.ps1, checked without PowerShell (none on this machine; the Pester suite in test/pester
+// runs where pwsh exists): the build's gate on every generated file, what a parser can see of
+// DESIGN.md's PowerShell rules, and a truncated download that must never parse.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { buildConfigureProgram } from '../../src/configure/bundle.js';
+import { checkPowerShell, formatPsFinding } from '../../src/lint/powershell.js';
+import { loadCatalog } from '../../src/messages/catalog.js';
+import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
+import { configurePlan, templateContext } from '../../src/render/context.js';
+import { compileTemplate, createEnvironment, TEMPLATES_DIR } from '../../src/render/environment.js';
+import { repoPath } from '../../src/paths.js';
+import { CCENV_VERSION } from '../../src/version.js';
+import { renderForTest } from '../support/render.js';
+
+const dist = (id: string) => readFileSync(repoPath('dist', id, 'install.ps1'), 'utf8');
+const hostile = loadProfileFile(repoPath('test', 'fixtures', 'profiles', 'hostile.yaml'));
+
+describe('install.ps1: the build gate', () => {
+  test('every generated install.ps1 passes (built-in profiles and the hostile fixture)', async () => {
+    const files = builtinProfileIds().map((id) => ({ name: `dist/${id}/install.ps1`, text: dist(id) }));
+    files.push({ name: 'hostile/install.ps1', text: await renderForTest(hostile, 'ps1') });
+    expect((await checkPowerShell(files)).map(formatPsFinding)).toEqual([]);
+  });
+
+  test('a non-ASCII character slipped into the template fails it', async () => {
+    const source = readFileSync(path.join(TEMPLATES_DIR, 'install.ps1.hbs'), 'utf8').replace("$ProgressPreference = 'SilentlyContinue'", "$ProgressPreference = 'SilentlyContinue' # caf\u00e9");
+    const profile = resolveProfile('zhipu');
+    const catalog = loadCatalog();
+    const program = await buildConfigureProgram(configurePlan(profile, catalog, CCENV_VERSION));
+    const text = compileTemplate(createEnvironment(), source)(templateContext(profile, catalog, CCENV_VERSION, program, 'ps1'));
+    const findings = await checkPowerShell([{ name: 'slipped.ps1', text }]);
+    expect(findings.map((f) => f.rule)).toEqual(['ascii']);
+    expect(formatPsFinding(findings[0]!)).toMatch(/slipped\.ps1:\d+:\d+: ascii: not printable ASCII: U\+00E9/);
+  });
+});
+
+describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
+  const text = dist('zhipu');
+  const body = text.slice(text.indexOf('\nparam('));
+
+  test('pure ASCII; parameters first, then one script block closed on the last line', () => {
+    expect(text).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
+    const code = body.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+    expect(code[0]).toBe('param(');
+    expect(code).toContain('& {');
+    expect(code[code.length - 1]).toBe('}');
+  });
+
+  test('5.1 rules: TLS 1.2, no progress bars, basic parsing, the registry for PATH, a zip without Expand-Archive (the gate refuses that and setx)', () => {
+    expect(text).toContain('[Net.SecurityProtocolType]::Tls12');
+    expect(text).toContain("$ProgressPreference = 'SilentlyContinue'");
+    expect(text).toMatch(/Invoke-WebRequest -UseBasicParsing/);
+    expect(text).toContain('[Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames');
+    expect(text).toContain("$kind = $key.GetValueKind('Path')");
+    expect(text).toContain('SendMessageTimeout([IntPtr]0xffff, 0x1A');
+    expect(text).toContain('[System.IO.Compression.ZipFile]::ExtractToDirectory');
+    expect(text).toContain('Get-FileHash -Algorithm SHA256');
+  });
+
+  test('the key reaches node only through its environment, and a typed key is cleared in finally', () => {
+    // node reads the program from stdin; its arguments are flags only
+    expect(text).toContain("$ConfigureProgram | & $NodeExe '-' @Arguments | Out-Host");
+    const calls = [...text.matchAll(/Invoke-CcenvConfigure \$\w+ (@\([^)]*\)|\$\w+) /g)].map((m) => m[1]);
+    expect(calls.sort()).toEqual(["$configureArgs", "@('--check-key')", "@('--uninstall')"].sort());
+    expect(text).toMatch(/finally \{\n {4}# A key typed at the prompt[^\n]*\n {4}if \(\$State\.KeyFromPrompt\) \{\n {8}Remove-Item Env:\\CCENV_API_KEY/);
+    // npm runs without it
+    expect(text).toMatch(/Remove-Item Env:\\CCENV_API_KEY -ErrorAction SilentlyContinue\n {4}try \{\n[^]*?& \$npm @arguments/);
+  });
+
+  test('the configure program is the same bytes as in install.sh', () => {
+    const sh = readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
+    const inSh = sh.slice(sh.indexOf("<<'CCENV_CONFIGURE_JS'\n") + "<<'CCENV_CONFIGURE_JS'\n".length, sh.indexOf('\nCCENV_CONFIGURE_JS\n'));
+    const inPs = text.slice(text.indexOf("$ConfigureProgram = @'\n") + "$ConfigureProgram = @'\n".length, text.indexOf("\n'@\n"));
+    expect(inPs.length).toBeGreaterThan(10_000);
+    expect(inPs).toBe(inSh);
+  });
+
+  test('a download cut anywhere inside the script block never parses, so nothing runs', async () => {
+    const start = text.indexOf('\n& {\n') + 5;
+    const cuts = Array.from({ length: 25 }, (_, i) => start + Math.floor(((text.length - 2 - start) * (i + 1)) / 26));
+    for (const cut of cuts) {
+      const findings = await checkPowerShell([{ name: `cut-${cut}`, text: text.slice(0, cut) }]);
+      expect(findings.some((f) => f.rule === 'syntax'), `cut at ${cut}`).toBe(true);
+    }
+  });
+});

@@ -86,3 +86,26 @@ describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
     }
   });
 });
+
+describe('install.ps1: message calls', () => {
+  test('every call passes as many values as its message has run-time placeholders', async () => {
+    const { installerMessages } = await import('../../src/render/context.js');
+    const messages = new Map(installerMessages(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION, 'ps1').map((m) => [m.id, m.runtime.length]));
+    const template = readFileSync(path.join(TEMPLATES_DIR, 'install.ps1.hbs'), 'utf8');
+    const calls = [...template.matchAll(/(?:Write-CcenvSay|Write-CcenvWarn|Get-CcenvMessage|Stop-Ccenv \$\w+) '([a-z0-9_]+)'(?: @\((.*)\))?/g)];
+    expect(calls.length).toBeGreaterThan(40);
+    const countArgs = (list: string | undefined) => {
+      if (!list) return 0;
+      let depth = 0;
+      let n = 1;
+      for (const c of list) {
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if (c === ',' && depth === 0) n++;
+      }
+      return n;
+    };
+    const wrong = calls.filter((m) => messages.get(m[1] as string) !== countArgs(m[2])).map((m) => `${m[0]} (message takes ${messages.get(m[1] as string)})`);
+    expect(wrong).toEqual([]);
+  });
+});

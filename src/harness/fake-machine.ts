@@ -1,9 +1,9 @@
 // A throwaway "machine" for running an installer without a sandbox: its own HOME and a PATH
 // holding only basic utilities plus the node and claude a scenario wants.
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASIC_TOOLS } from './tools.js';
+import { BASIC_TOOLS, findProgram } from './tools.js';
 
 
 export interface MachineOptions {
@@ -30,13 +30,6 @@ export interface FakeMachine {
   dispose(): void;
 }
 
-function findOnHost(name: string): string | undefined {
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
 
 export function createFakeMachine(opts: MachineOptions = {}): FakeMachine {
   const root = mkdtempSync(path.join(tmpdir(), 'ccenv-machine-'));
@@ -47,7 +40,7 @@ export function createFakeMachine(opts: MachineOptions = {}): FakeMachine {
   for (const d of [home, bin, sysbin]) mkdirSync(d);
   // No downloader: a fake machine cannot fetch Node.js, so those paths fail honestly and offline.
   for (const name of BASIC_TOOLS) {
-    const p = findOnHost(name);
+    const p = findProgram(name);
     if (!p) continue;
     if (opts.logArgv && name !== 'sh') writeFileSync(path.join(sysbin, name), argvLogger(p, argvLog), { mode: 0o755 });
     else symlinkSync(p, path.join(sysbin, name));

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cachePath, shortHash } from './cache.js';
+import { findProgram } from './tools.js';
 
 export type RunnerName = 'bwrap' | 'podman' | 'docker';
 export const RUNNER_NAMES: RunnerName[] = ['bwrap', 'podman', 'docker'];
@@ -50,18 +51,9 @@ export interface RunnerStatus {
 
 const HOSTNAME = 'ccenv-sandbox';
 
-function which(name: string): string | undefined {
-  return ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'].map((d) => path.join(d, name)).find((p) => existsSync(p));
-}
-
-async function exec(argv: string[], timeoutMs: number, input?: string): Promise<SandboxExit> {
-  const r = await execa(argv[0] as string, argv.slice(1), {
-    reject: false,
-    ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+/** Runs the sandbox command to its end (killed at the timeout); never throws on its exit code. */
+async function exec(argv: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<SandboxExit> {
+  const r = await execa(argv[0] as string, argv.slice(1), { reject: false, stdin: 'ignore', timeout: timeoutMs, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 * 1024 });
   return { exitCode: r.exitCode ?? null, stdout: String(r.stdout), stderr: String(r.stderr), timedOut: Boolean(r.timedOut) };
 }
 
@@ -116,7 +108,7 @@ function podmanEnv(): Record<string, string> {
   const conf = cachePath('podman', 'containers.conf');
   if (!existsSync(conf)) {
     mkdirSync(path.dirname(conf), { recursive: true });
-    const runtime = which('runc') ? 'runtime = "runc"\n' : '';
+    const runtime = findProgram('runc') ? 'runtime = "runc"\n' : '';
     writeFileSync(conf, `[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n[engine]\n${runtime}`);
   }
   return { CONTAINERS_CONF: conf };
@@ -130,7 +122,7 @@ export function rootfsImage(engine: RunnerName, rootfs: string): Promise<string>
   let p = imported.get(tag);
   if (!p) {
     p = (async () => {
-      const env = engine === 'podman' ? podmanEnv() : {};
+      const env = engineEnv(engine);
       const has = await execa(engine, ['image', 'inspect', tag], { reject: false, stdin: 'ignore', env });
       if (has.exitCode === 0) return tag;
       const r = await execa('sh', ['-c', 'tar -C "$1" -c . | "$2" import - "$3"', 'sh', rootfs, engine, tag], { reject: false, stdin: 'ignore', env, all: true });
@@ -155,15 +147,7 @@ function containerRunner(engine: 'podman' | 'docker'): SandboxRunner {
         else argv.push('--mount', `type=bind,source=${m.src},target=${m.dest}${m.kind === 'ro-bind' ? ',readonly' : ''}`);
       }
       argv.push('--env', 'PATH=/usr/bin:/bin', image, ...spec.command);
-      const r = await execa(argv[0] as string, argv.slice(1), {
-        reject: false,
-        stdin: 'ignore',
-        timeout: spec.timeoutMs,
-        killSignal: 'SIGKILL',
-        env: engine === 'podman' ? podmanEnv() : {},
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { exitCode: r.exitCode ?? null, stdout: String(r.stdout), stderr: String(r.stderr), timedOut: Boolean(r.timedOut) };
+      return exec(argv, spec.timeoutMs, engineEnv(engine));
     },
   };
 }
@@ -175,15 +159,15 @@ const RUNNERS: Record<RunnerName, SandboxRunner> = { bwrap: bwrapRunner, podman:
 
 async function probe(name: RunnerName): Promise<RunnerStatus> {
   if (name === 'bwrap') {
-    const bin = which('bwrap');
+    const bin = findProgram('bwrap');
     if (!bin) return { name, available: false, detail: 'bwrap is not installed (apt-get install bubblewrap)' };
     // Installed is not enough: user namespaces may be off (a container without them, a hardened kernel).
     const r = await execa(bin, ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-all', '--', 'true'], { reject: false, stdin: 'ignore', timeout: 20_000 });
     return r.exitCode === 0 ? { name, available: true, detail: bin } : { name, available: false, detail: `bwrap cannot create a sandbox here: ${String(r.stderr).trim().slice(0, 160)}` };
   }
-  if (!which(name)) return { name, available: false, detail: `${name} is not installed` };
+  if (!findProgram(name)) return { name, available: false, detail: `${name} is not installed` };
   if (name === 'podman' && process.getuid?.() !== 0) return { name, available: false, detail: 'podman: only rootful podman is supported (run as root)' };
-  const r = await execa(name, ['info', '--format', '{{.Host.OS}}'], { reject: false, stdin: 'ignore', timeout: 20_000, env: name === 'podman' ? podmanEnv() : {} });
+  const r = await execa(name, ['info', '--format', '{{.Host.OS}}'], { reject: false, stdin: 'ignore', timeout: 20_000, env: engineEnv(name) });
   if (r.exitCode !== 0) {
     const why = String(r.stderr).split('\n').find((l) => l.trim()) ?? `exit ${r.exitCode}`;
     return { name, available: false, detail: `${name}: no engine answers (${why.trim().slice(0, 160)})` };

@@ -29,7 +29,7 @@ import type { Fault, RecordedRequest } from './fixture-server.js';
 import type { PtyAnswer } from './pty.js';
 import type { PtyAnswerSpec, ScenarioConfig, ScenarioOutput, StepResult, StepSpec } from './scenario-types.js';
 import { sitePaths, type SiteSpec } from './sites.js';
-import { BASIC_TOOLS, DOWNLOAD_TOOLS } from './tools.js';
+import { BASIC_TOOLS, DOWNLOAD_TOOLS, findProgram } from './tools.js';
 import { bwrapRunner, type Mount, type SandboxRunner } from './runners.js';
 import type { ImageRecipe } from './images.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
@@ -174,15 +174,12 @@ function takeInventory(dir: string, rel = '', into: Record<string, InventoryEntr
   return into;
 }
 
-function hasBwrap(): boolean {
-  return ['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap'].some((p) => existsSync(p));
-}
 
 /** PATH of a machine without a toolbox. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 function hostTool(name: string): string {
-  const p = findTool(name);
+  const p = findProgram(name);
   if (!p) throw new Error(`sandbox: ${name} is missing on the host (make deps installs it)`);
   return realpathSync(p);
 }
@@ -192,7 +189,7 @@ function buildToolbox(dir: string, box: Toolbox, root: string | undefined): Moun
   mkdirSync(dir, { mode: 0o755 });
   const mounts: Mount[] = [{ kind: 'ro-bind', src: dir, dest: SANDBOX_TOOLBOX }];
   const link = (name: string, tool: string) => {
-    const p = findTool(tool, root);
+    const p = findProgram(tool, root);
     if (p) symlinkSync(p, path.join(dir, name));
   };
   for (const t of new Set(box.tools ?? (root ? [] : DEFAULT_TOOLS))) link(t, t);
@@ -279,14 +276,6 @@ function defaultEnv(pathVar: string): Record<string, string> {
   return { HOME: SANDBOX_HOME, PATH: pathVar, LANG: 'C.UTF-8', USER: 'user', LOGNAME: 'user', SHELL: '/bin/sh' };
 }
 
-/** Where `name` is in the root the sandbox shows (the host's, or a rootfs), as seen inside it. */
-function findTool(name: string, root = ''): string | undefined {
-  for (const dir of ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
-    const p = path.join(dir, name);
-    if (existsSync(root + p)) return p;
-  }
-  return undefined;
-}
 
 function mergeEnv(base: Record<string, string>, extra: Record<string, string | undefined> | undefined): Record<string, string> {
   const out: Record<string, string> = { ...base };
@@ -313,7 +302,7 @@ function chownTree(p: string, uid: number, gid: number): void {
 
 export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
   const t0 = Date.now();
-  if (!opts.runner && !hasBwrap()) throw new Error('runScenario needs bubblewrap (bwrap): run `make deps` (apt-get install bubblewrap)');
+  if (!opts.runner && !findProgram('bwrap')) throw new Error('runScenario needs bubblewrap (bwrap): run `make deps` (apt-get install bubblewrap)');
   if (opts.rootfs && !existsSync(path.join(opts.rootfs, 'etc/hosts'))) throw new Error(`runScenario: ${opts.rootfs} is not a rootfs built by rootfs.ts`);
   const stepsIn: ScenarioStep[] =
     opts.steps ?? (opts.command !== undefined ? [{ command: opts.command, env: opts.env, pty: opts.pty, stdin: opts.stdin, timeoutMs: opts.timeoutMs }] : []);

@@ -1,6 +1,6 @@
 // The matrix's rows: a shell on a system. Each Debian lane runs the installer under one shell of the
 // Debian rootfs; busybox-only is a system with nothing but busybox; macos is a Darwin-flavoured lane.
-import type { RootfsKind } from '../rootfs.js';
+import { ROOTFS_KINDS, type RootfsKind } from '../rootfs.js';
 
 /** A rootfs of rootfs.ts, the host's root (macOS lane), or a public image (images.ts). */
 export type LaneSystem = RootfsKind | 'host' | `image:${string}`;
@@ -34,6 +34,11 @@ export const LANES: Lane[] = [
   { id: 'img-fedora-41', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:fedora:41', note: 'fedora:41 image, /bin/sh = bash' },
   { id: 'img-alpine-3', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'image:alpine:3', note: 'alpine:3 image (musl), /bin/sh = busybox ash' },
 ];
+
+/** The root file system (rootfs.ts) a system is, if it is one. */
+export function rootfsKind(system: LaneSystem): RootfsKind | undefined {
+  return (ROOTFS_KINDS as string[]).includes(system) ? (system as RootfsKind) : undefined;
+}
 
 /** The public image a lane runs in, if any. */
 export function laneImage(lane: Lane): string | undefined {

@@ -12,8 +12,8 @@ import type { SandboxRunner } from '../runners.js';
 import type { Cell, NotExecuted } from './cells.js';
 import { ensurePublicImage, imageRecipe, type ImageRecipe } from '../images.js';
 import { engineEnv } from '../runners.js';
-import { laneById, laneImage } from './lanes.js';
-import { KEY, scenarioById, type Fixtures } from './scenarios.js';
+import { laneById, laneImage, rootfsKind } from './lanes.js';
+import { KEY, scenarioById, type CellInput, type Fixtures } from './scenarios.js';
 
 /** Scenarios that download no Node.js. */
 const LIGHT = new Set(['node-and-claude', 'user-settings', 'invalid-settings', 'no-terminal-no-key', 'key-at-pty', 'uninstall', 'truncated-script', 'rerun']);
@@ -66,23 +66,25 @@ export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
   return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}) };
 }
 
-async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfs: Map<string, Promise<string>>, images: Map<string, Promise<string>>): Promise<CellResult> {
-  const lane = laneById(cell.lane);
+function cellInput(cell: Cell, fixtures: Fixtures): CellInput {
+  return { lane: laneById(cell.lane), launch: cell.launch, fixtures, golden: cell.golden };
+}
+
+/** Builds each rootfs once per run, on first use. */
+type RootfsCache = (kind: RootfsKind) => Promise<string>;
+
+async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfsOf: RootfsCache, images: Map<string, Promise<string>>): Promise<CellResult> {
   const scenario = scenarioById(cell.scenario);
-  const input = { lane, launch: cell.launch, fixtures, golden: cell.golden };
+  const input = cellInput(cell, fixtures);
   const { system, registry, ...options } = scenario.build(input);
   const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch };
   if (system === 'host' && opts.runner.name !== 'bwrap') {
     return { ...head, status: 'not-executed', problems: [`the ${system} lane runs over the host's root, which only bwrap can show read-only; ${opts.runner.name} needs a rootfs`], exitCode: null, durationMs: 0 };
   }
-  let root: string | undefined;
-  if (system !== 'host' && !system.startsWith('image:')) {
-    let p = rootfs.get(system);
-    if (!p) rootfs.set(system, (p = ensureRootfs(system as RootfsKind)));
-    root = await p;
-  }
+  const kind = rootfsKind(system);
+  const root = kind ? await rootfsOf(kind) : undefined;
   let image: { tag: string; recipe: ImageRecipe } | undefined;
-  const imageName = laneImage(lane);
+  const imageName = laneImage(input.lane);
   if (imageName) {
     const skip = (why: string): CellResult => ({ ...head, status: 'not-executed', problems: [why], exitCode: null, durationMs: 0 });
     if (opts.runner.name === 'bwrap') return skip(`public images need a container engine: matrix --sandbox podman|docker --images ${imageName} (the GitHub workflow runs them)`);
@@ -122,15 +124,16 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const t0 = Date.now();
   const fixtures = await prepareFixtures(opts.cells);
-  const rootfs = new Map<string, Promise<string>>();
+  const rootfs = new Map<RootfsKind, Promise<string>>();
+  const rootfsOf: RootfsCache = (kind) => {
+    let p = rootfs.get(kind);
+    if (!p) rootfs.set(kind, (p = ensureRootfs(kind)));
+    return p;
+  };
   const images = new Map<string, Promise<string>>();
-  // Build the rootfs kinds the cells need before timing them.
-  for (const c of opts.cells) {
-    const system = laneById(c.lane).system;
-    if (system !== 'host' && !system.startsWith('image:') && !rootfs.has(system)) rootfs.set(system, ensureRootfs(system as RootfsKind));
-  }
-  if (opts.cells.some((c) => c.scenario === 'wget-no-curl')) rootfs.set('debian-wget', ensureRootfs('debian-wget'));
-  await Promise.all(rootfs.values());
+  // Build the root file systems the cells run on (a scenario may choose its own) before timing them.
+  const kinds = new Set(opts.cells.map((c) => rootfsKind(scenarioById(c.scenario).build(cellInput(c, fixtures)).system)));
+  await Promise.all([...kinds].filter((k): k is RootfsKind => k !== undefined).map(rootfsOf));
   const t1 = Date.now();
   const results: CellResult[] = [];
   // Heavy cells (the real Claude Code, a Node download) first, so the tail of the run is short ones.
@@ -138,7 +141,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const queue = [...opts.cells].sort((a, b) => weight(a) - weight(b));
   const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, async () => {
     for (let cell = queue.shift(); cell; cell = queue.shift()) {
-      const r = await runCell(cell, fixtures, opts, rootfs, images);
+      const r = await runCell(cell, fixtures, opts, rootfsOf, images);
       results.push(r);
       opts.onResult?.(r);
     }

@@ -3,6 +3,7 @@ import type { Profile } from '../profile/schema.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
+import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL } from './cmd-bootstrap.js';
 import {
   type BuildValues,
   type Catalog,
@@ -60,13 +61,16 @@ export interface ShellMessage {
 
 /** Messages only install.ps1 speaks (messages/installer-ps1.yaml). */
 export const PS1_PREFIX = 'ps_';
+/** Messages only install.cmd speaks (messages/installer-cmd.yaml). */
+export const CMD_PREFIX = 'cmd_';
 
 /**
  * The installer's own messages (everything but the configure program's), build values filled in:
- * the shared ones, plus the ps_ ones for install.ps1.
+ * the shared ones, plus the ps_ ones for install.ps1 and the cmd_ ones for install.cmd.
  */
 export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string, target: TargetId = 'sh'): ShellMessage[] {
-  const own = (id: string) => !id.startsWith(CONFIGURE_PREFIX) && (target === 'ps1' || !id.startsWith(PS1_PREFIX));
+  const own = (id: string) =>
+    !id.startsWith(CONFIGURE_PREFIX) && (target === 'ps1' || !id.startsWith(PS1_PREFIX)) && (target === 'cmd' || !id.startsWith(CMD_PREFIX));
   const resolved = resolveBuildValues(pick(catalog, own), buildValues(profile, ccenvVersion));
   return Object.entries(resolved).map(([id, msg]) => ({ id, en: msg.en, zh: msg.zh, runtime: runtimePlaceholders(msg.en) }));
 }
@@ -84,6 +88,9 @@ export interface TemplateContext {
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
   messages: ShellMessage[];
   configureProgram: string;
+  /** install.cmd: the `node -e` loader of the configure program and the hidden key prompt. */
+  configureLoader: string;
+  readKeyCommand: string;
 }
 
 export function templateContext(
@@ -112,5 +119,7 @@ export function templateContext(
         : false,
     messages: installerMessages(profile, catalog, ccenvVersion, target),
     configureProgram,
+    configureLoader: CONFIGURE_LOADER_JS,
+    readKeyCommand: encodedPowerShell(READ_KEY_POWERSHELL),
   };
 }

@@ -3,12 +3,24 @@
 import Handlebars from 'handlebars';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { commentText, heredocBody, jsLiteral, psFormat, psHereString, psString, shPrintfFormat, shQuote } from './escape.js';
+import {
+  cmdMessageLines,
+  cmdPayload,
+  cmdSetValue,
+  commentText,
+  heredocBody,
+  jsLiteral,
+  psFormat,
+  psHereString,
+  psString,
+  shPrintfFormat,
+  shQuote,
+} from './escape.js';
 import { repoPath } from '../paths.js';
 
 export const TEMPLATES_DIR = repoPath('templates');
 
-export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment', 'ps', 'psFormat', 'psHere'] as const;
+export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment', 'ps', 'psFormat', 'psHere', 'cmd', 'cmdMessage', 'cmdPayload'] as const;
 
 function str(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
@@ -30,6 +42,11 @@ export function createEnvironment(): typeof Handlebars {
   hb.registerHelper('ps', (v: unknown) => psString(str(v, 'ps')));
   hb.registerHelper('psFormat', (text: unknown, names: unknown) => psFormat(str(text, 'psFormat'), Array.isArray(names) ? (names as string[]) : []));
   hb.registerHelper('psHere', (text: unknown) => psHereString(str(text, 'psHere')));
+  hb.registerHelper('cmd', (v: unknown) => cmdSetValue(str(v, 'cmd')));
+  hb.registerHelper('cmdMessage', (text: unknown, names: unknown) =>
+    cmdMessageLines(str(text, 'cmdMessage'), Array.isArray(names) ? (names as string[]) : []),
+  );
+  hb.registerHelper('cmdPayload', (text: unknown) => cmdPayload(str(text, 'cmdPayload')));
   const partialsDir = path.join(TEMPLATES_DIR, 'partials');
   if (existsSync(partialsDir)) {
     for (const file of readdirSync(partialsDir).sort()) {

@@ -84,3 +84,80 @@ export function psHereString(text: string): string {
 export function asciiCommentText(value: string): string {
   return commentText(value).replace(/[^\x20-\x7e]/g, psEscapeUnit);
 }
+
+// ---- install.cmd (cmd.exe; the script runs with delayed expansion off) ----
+
+function rejectCmdUnsafe(value: string, what: string): void {
+  rejectNul(value, what);
+  // cmd cannot carry a double quote inside "…" nor a line break in one command.
+  if (/["\r\n]/.test(value)) throw new EscapeError(`${what}: a double quote or line break cannot be carried by install.cmd: ${JSON.stringify(value)}`);
+}
+
+/** A value inside `set "NAME=…"`: only % is special there (doubled); quotes and line breaks are refused. */
+export function cmdSetValue(value: string): string {
+  rejectCmdUnsafe(value, 'cmd');
+  return value.replace(/%/g, '%%');
+}
+
+/** Literal text for `echo:` with delayed expansion off: % doubled, the special characters caret-escaped. */
+function cmdEchoText(text: string): string {
+  return text.replace(/%/g, '%%').replace(/[\^&|<>()"]/g, (c) => `^${c}`);
+}
+
+/**
+ * FOR variables carrying run-time value i into a message line: the first of each pair takes a dummy
+ * token, so an empty value still yields one iteration.
+ */
+const CMD_FOR_VARS: readonly (readonly [string, string])[] = [
+  ['A', 'B'],
+  ['C', 'D'],
+  ['E', 'F'],
+  ['G', 'H'],
+];
+
+/**
+ * The lines that print one catalog message in install.cmd. Run-time values come from CCENV_V1 …
+ * CCENV_V4 through FOR variables: cmd inserts those after it has parsed the line, so a value's & | < >
+ * ^ ! or parentheses are printed, never run (a value cannot hold a double quote). Literal text is
+ * escaped for a line run with delayed expansion off.
+ */
+export function cmdMessageLines(text: string, runtimeNames: readonly string[]): string {
+  rejectNul(text, 'cmd message');
+  if (runtimeNames.length > CMD_FOR_VARS.length) throw new EscapeError(`cmd message: at most ${CMD_FOR_VARS.length} run-time values: ${text}`);
+  const lines = text.split('\n').map((line) => {
+    let escaped = cmdEchoText(line.replace(/\r$/, ''));
+    if (runtimeNames.length > 0 && /%[A-H~]/.test(escaped.replace(/%%/g, ''))) {
+      // %B (or %~…) after the doubled %% collapses would be read as a FOR variable.
+      throw new EscapeError(`cmd message: a literal % followed by A-H or ~ cannot be printed next to run-time values: ${line}`);
+    }
+    runtimeNames.forEach((name, i) => {
+      escaped = escaped.replace(`{${name}}`, () => `%%${(CMD_FOR_VARS[i] as readonly [string, string])[1]}`);
+    });
+    return `echo:${escaped}`;
+  });
+  if (runtimeNames.length === 0) return lines.join('\n');
+  const loops = runtimeNames
+    .map((_, i) => {
+      const [dummy] = CMD_FOR_VARS[i] as readonly [string, string];
+      return `for /f "tokens=1,* delims=|" %%${dummy} in ("x|%CCENV_V${i + 1}%") do`;
+    })
+    .join(' ');
+  return [`${loops} (`, ...lines, ')'].join('\n');
+}
+
+/** Comment text for a `rem` line: ASCII, % doubled (cmd expands % even in rem), no trailing caret. */
+export function cmdCommentText(value: string): string {
+  const text = asciiCommentText(value).replace(/%/g, '%%');
+  return text.endsWith('^') ? `${text} .` : text;
+}
+
+/**
+ * The configure program as lines of install.cmd that cmd never runs (node reads them from the file).
+ * cmd still scans them when it looks for a label, so none may look like one.
+ */
+export function cmdPayload(text: string): string {
+  rejectNul(text, 'cmd payload');
+  const bad = text.split('\n').find((line) => /^[\s;,=]*:/.test(line));
+  if (bad !== undefined) throw new EscapeError(`cmd payload: a line starts with ':' and would look like a label to cmd: ${bad.slice(0, 80)}`);
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}

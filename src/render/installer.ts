@@ -6,7 +6,6 @@ import type { Catalog } from '../messages/catalog.js';
 import { compileTemplate, createEnvironment, TEMPLATES_DIR } from './environment.js';
 import { templateContext } from './context.js';
 import { provenanceLines } from './provenance.js';
-import { asciiCommentText } from './escape.js';
 import { TARGETS, type TargetId } from './targets.js';
 
 export interface RenderInput {
@@ -33,14 +32,16 @@ function templateFor(id: TargetId): HandlebarsTemplateDelegate {
 export function renderInstaller(input: RenderInput): string {
   const target = TARGETS[input.target];
   const context = templateContext(input.profile, input.catalog, input.ccenvVersion, input.configureProgram, input.target);
-  const body = templateFor(input.target)(context);
+  const rendered = templateFor(input.target)(context);
+  // The header's content hash covers the bytes as written, line ends included.
+  const body = target.lineEnding === '\n' ? rendered : rendered.replace(/\r?\n/g, target.lineEnding);
   const header = provenanceLines({
     profile: input.profile,
     ccenvVersion: input.ccenvVersion,
     runLines: target.runLines(`https://<your CDN>/${input.profile.id}/${target.file}`),
     body,
   })
-    .map((line) => (target.asciiOnly ? asciiCommentText(line) : line))
+    .map((line) => target.commentText(line))
     .map((line) => (line === '' ? target.commentPrefix : `${target.commentPrefix} ${line}`));
-  return [...(target.shebang ? [target.shebang] : []), ...header, '', body].join('\n');
+  return [...(target.shebang ? [target.shebang] : []), ...header, '', body].join(target.lineEnding);
 }

@@ -1,5 +1,7 @@
-// The installer targets: file name, template, comment syntax and how users run it.
-export type TargetId = 'sh' | 'ps1';
+// The installer targets: file name, template, comment syntax, line ends and how users run it.
+import { asciiCommentText, cmdCommentText } from './escape.js';
+
+export type TargetId = 'sh' | 'ps1' | 'cmd';
 
 export interface Target {
   id: TargetId;
@@ -8,8 +10,10 @@ export interface Target {
   /** First line ('' for none). */
   shebang: string;
   commentPrefix: string;
-  /** The header must be pure ASCII too (non-ASCII written as \uXXXX). */
-  asciiOnly: boolean;
+  /** One header line as comment text (ps1 and cmd: pure ASCII, non-ASCII written as \uXXXX). */
+  commentText: (line: string) => string;
+  /** cmd.exe wants CRLF. */
+  lineEnding: '\n' | '\r\n';
 
   runLines: (url: string) => string[];
 }
@@ -21,7 +25,8 @@ export const TARGETS: Record<TargetId, Target> = {
     template: 'install.sh.hbs',
     shebang: '#!/bin/sh',
     commentPrefix: '#',
-    asciiOnly: false,
+    commentText: (line) => line,
+    lineEnding: '\n',
     runLines: (url) => [
       `Run:   curl -fsSL ${url} | sh`,
       `Flags: curl -fsSL ${url} | sh -s -- --yes   (see --help)`,
@@ -33,10 +38,25 @@ export const TARGETS: Record<TargetId, Target> = {
     template: 'install.ps1.hbs',
     shebang: '',
     commentPrefix: '#',
-    asciiOnly: true,
+    commentText: asciiCommentText,
+    lineEnding: '\n',
     runLines: (url) => [
       `Run:   irm ${url} | iex`,
       `Flags: & ([scriptblock]::Create((irm ${url}))) -Yes   (see -Help)`,
+    ],
+  },
+  cmd: {
+    id: 'cmd',
+    file: 'install.cmd',
+    template: 'install.cmd.hbs',
+    // Before the header: with echo on, cmd would print every rem line.
+    shebang: '@echo off',
+    commentPrefix: 'rem',
+    commentText: cmdCommentText,
+    lineEnding: '\r\n',
+    runLines: (url) => [
+      `Run:   curl -fsSL ${url} -o install.cmd && install.cmd`,
+      `Flags: install.cmd --yes   (see --help)`,
     ],
   },
 };

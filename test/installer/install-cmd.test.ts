@@ -1,0 +1,289 @@
+// install.cmd run for real by Wine's cmd.exe, with a real Windows node.exe (Node 22: Node 24 does not
+// start under Wine 8). Wine's own where, setx, certutil and powershell are stubs that print nothing
+// and exit 0, so the fixtures bring curl.exe, tar.exe and certutil.exe built as Windows programs
+// (src/harness/wine/shims) that really serve files, unpack and hash; one test runs without the
+// certutil shim to show a stub cannot make a download pass. One prefix, tests one at a time, the
+// user's files and registry PATH reset before each.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
+import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
+import {
+  ensureWinePrefix,
+  missingWine,
+  readUserPath,
+  resetUserFiles,
+  runWine,
+  setUserPath,
+  startWineServer,
+  stopWineServer,
+  windowsPath,
+  writeUserFile,
+  type WinePrefix,
+  type WineRunOptions,
+} from '../../src/harness/wine/prefix.js';
+import { ensureWineShims } from '../../src/harness/wine/shims.js';
+import { repoPath } from '../../src/paths.js';
+import { loadProfileFile } from '../../src/profile/load.js';
+import { CCENV_VERSION } from '../../src/version.js';
+import { renderForTest } from '../support/render.js';
+
+const skip = missingWine();
+const PROFILE_ENV = {
+  ANTHROPIC_BASE_URL: 'https://open.bigmodel.cn/api/anthropic',
+  API_TIMEOUT_MS: '3000000',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+};
+const USER_SETTINGS = '{\n  "model": "opus",\n  "permissions": { "allow": ["Bash(ls:*)"] },\n  "env": {\n    "FOO": "bar",\n    "ANTHROPIC_API_KEY": "sk-stale"\n  }\n}\n';
+const ORIGINAL_PATH = { type: 'REG_EXPAND_SZ', value: 'C:\\tools;%USERPROFILE%\\bin' };
+
+let prefix: WinePrefix;
+let mirror: WinNodeMirror;
+let shims: string;
+let work: string;
+/** Folders for WINEPATH (Windows paths): the shims, a folder with node.exe, one with a claude.cmd stand-in. */
+let dirs: { shims: string; node: string; claude: string; shimsNoCertutil: string };
+let sites: string;
+let installer: string;
+let ownServer = false;
+
+async function ensureWinNodeBin(m: WinNodeMirror): Promise<string> {
+  return ensureCacheDir(cachePath('node-win-bin', m.version), async (tmp) => {
+    execFileSync('bsdtar', ['-xf', m.zip, '-C', tmp, '--strip-components=1'], { stdio: 'ignore' });
+  });
+}
+
+beforeAll(async () => {
+  if (skip) return;
+  [prefix, mirror, shims] = await Promise.all([ensureWinePrefix(), ensureWinNodeMirror(), ensureWineShims()]);
+  ownServer = await startWineServer(prefix);
+  work = mkdtempSync(path.join(tmpdir(), 'ccenv-cmd-'));
+  const nodeBin = await ensureWinNodeBin(mirror);
+  const claude = path.join(work, 'claude-bin');
+  mkdirSync(claude);
+  // Claude Code as npm installs it on Windows answers --version like this; npm itself runs in its own test.
+  writeFileSync(path.join(claude, 'claude.cmd'), '@echo off\r\necho 2.1.330 (Claude Code)\r\n');
+  const noCertutil = path.join(work, 'shims-no-certutil');
+  mkdirSync(noCertutil);
+  for (const exe of ['curl.exe', 'tar.exe']) copyFileSync(path.join(shims, exe), path.join(noCertutil, exe));
+  dirs = { shims: windowsPath(shims), node: windowsPath(nodeBin), claude: windowsPath(claude), shimsNoCertutil: windowsPath(noCertutil) };
+  // What curl.exe serves: <sites>\<host>\<path>. nodejs.org is the mirror as built; a second host
+  // carries the same files with a SHASUMS256.txt whose checksum was changed.
+  sites = path.join(work, 'sites');
+  mkdirSync(path.join(sites, 'nodejs.org'), { recursive: true });
+  symlinkSync(mirror.root, path.join(sites, 'nodejs.org', 'dist'));
+  const tampered = path.join(sites, 'tampered.example', 'dist', 'latest-v22.x');
+  mkdirSync(tampered, { recursive: true });
+  const zipName = path.basename(mirror.zip);
+  symlinkSync(mirror.zip, path.join(tampered, zipName));
+  const sum = mirror.sha256[zipName] as string;
+  writeFileSync(path.join(tampered, 'SHASUMS256.txt'), `${sum.slice(0, 10)}${sum[10] === '0' ? '1' : '0'}${sum.slice(11)}  ${zipName}\n`);
+  installer = path.join(work, 'install.cmd');
+  copyFileSync(repoPath('dist', 'zhipu', 'install.cmd'), installer);
+}, 600_000);
+
+afterAll(async () => {
+  if (skip) return;
+  if (ownServer) await stopWineServer(prefix);
+  rmSync(work, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  if (skip) return;
+  resetUserFiles(prefix);
+  await setUserPath(prefix, ORIGINAL_PATH);
+  rmSync(path.join(work, 'requests.log'), { force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** install.cmd under Wine's cmd; `path` lists the WINEPATH folders (default: shims, node, claude). */
+async function install(args: string[], opts: { env?: Record<string, string>; path?: string[]; input?: string; file?: string } = {}): Promise<Run> {
+  const run: WineRunOptions = {
+    env: { CCENV_SHIM_SITES: windowsPath(sites), CCENV_SHIM_LOG: windowsPath(path.join(work, 'requests.log')), ...(opts.env ?? {}) },
+    path: opts.path ?? [dirs.shims, dirs.node, dirs.claude],
+    cwd: work,
+    input: opts.input,
+  };
+  return runWine(prefix, ['cmd', '/c', windowsPath(opts.file ?? installer), ...args], run);
+}
+
+const settingsFile = () => path.join(prefix.userDir, '.claude', 'settings.json');
+const readSettings = () => JSON.parse(readFileSync(settingsFile(), 'utf8')) as { env: Record<string, string>; [k: string]: unknown };
+const requests = () => (existsSync(path.join(work, 'requests.log')) ? readFileSync(path.join(work, 'requests.log'), 'utf8') : '');
+
+describe.skipIf(skip)('install.cmd under Wine', () => {
+  test('--version and --help answer without a key; an unknown option is exit 2', async () => {
+    const version = await install(['--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout).toMatch(/^ccenv \d+\.\d+\.\d+, profile zhipu \(Zhipu GLM Coding Plan\)\r\n$/);
+    const help = await install(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('curl -fsSL <url> -o install.cmd && install.cmd [options]');
+    expect(help.stdout).toContain('CCENV_NODE_MIRROR, CCENV_NPM_REGISTRY, CCENV_ALLOW_HTTP=1');
+    const bad = await install(['--frobnicate']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown option: --frobnicate.');
+  });
+
+  test('a key with & | < > ^ % ! " reaches settings.json exactly; the user entries stay', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const key = 'sk-a&b|c<d>e^f%PATH%g!h"i';
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: key } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const s = readSettings();
+    expect(s.env).toEqual({ FOO: 'bar', ANTHROPIC_AUTH_TOKEN: key, ...PROFILE_ENV });
+    expect(s.model).toBe('opus');
+    expect(s.permissions).toEqual({ allow: ['Bash(ls:*)'] });
+    expect(JSON.parse(readFileSync(path.join(prefix.userDir, '.claude.json'), 'utf8'))).toEqual({ hasCompletedOnboarding: true });
+    expect(r.stdout).not.toContain('sk-a&b');
+    expect(r.stdout).toContain('Done. Claude Code now uses Zhipu GLM Coding Plan');
+  });
+
+  test('a key starting with ; (cmd\'s default end-of-line character) is kept', async () => {
+    const key = ';sk-semicolon;x';
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: key } });
+    expect(r.code).toBe(0);
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe(key);
+  });
+
+  test('a non-ASCII key is exit 2 and changes nothing', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-abc\uff41def' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/position 7/);
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
+    expect(existsSync(path.join(prefix.userDir, '.claude.json'))).toBe(false);
+  });
+
+  test('an invalid settings.json is exit 4 and stays byte-identical', async () => {
+    const broken = '{\r\n  "env": { "FOO": "bar", },\r\n}\r\n';
+    writeUserFile(prefix, '.claude/settings.json', broken);
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' } });
+    expect(r.code).toBe(4);
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(broken);
+    expect(existsSync(path.join(prefix.userDir, '.claude', 'ccenv'))).toBe(false);
+  });
+
+  test('--uninstall restores what the install changed', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const before = JSON.parse(USER_SETTINGS);
+    expect((await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' } })).code).toBe(0);
+    expect(readSettings()).not.toEqual(before);
+    const r = await install(['--uninstall']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Uninstalled');
+    expect(readSettings()).toEqual(before);
+  });
+
+  test('Node absent: the zip comes through curl.exe, is verified, unpacked and used; --uninstall takes its PATH entry out again', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.claude] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const zip = path.basename(mirror.zip);
+    expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([
+      'https://nodejs.org/dist/latest-v22.x/SHASUMS256.txt 200',
+      `https://nodejs.org/dist/latest-v22.x/${zip} 200`,
+    ]);
+    expect(r.stdout).toContain(`Verified ${zip} against SHASUMS256.txt`);
+    const nodeDir = path.join(prefix.localAppData, 'ccenv', 'node');
+    expect(readFileSync(path.join(nodeDir, 'node.exe')).equals(readFileSync(path.join(await ensureWinNodeBin(mirror), 'node.exe')))).toBe(true);
+    expect(existsSync(path.join(nodeDir, 'npm.cmd'))).toBe(true);
+    // the node it unpacked ran the configure program
+    expect(r.stdout).toContain(`Node.js v${mirror.version} installed in C:\\users\\`);
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-valid-key');
+    const winNodeDir = `C:\\users\\${path.basename(prefix.userDir)}\\AppData\\Local\\ccenv\\node`;
+    expect(await readUserPath(prefix)).toEqual({ type: 'REG_EXPAND_SZ', value: `${winNodeDir};${ORIGINAL_PATH.value}` });
+
+    // A second run finds its own node and changes nothing.
+    const again = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.claude] });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`Node.js v${mirror.version} found: ${winNodeDir}\\node.exe`);
+    expect(requests().split(/\r?\n/).filter(Boolean)).toHaveLength(2);
+    expect(await readUserPath(prefix)).toEqual({ type: 'REG_EXPAND_SZ', value: `${winNodeDir};${ORIGINAL_PATH.value}` });
+
+    const un = await install(['--uninstall'], { path: [dirs.shims, dirs.claude] });
+    expect(un.code).toBe(0);
+    expect(un.stdout).toContain(`Removed ${winNodeDir} from your user PATH`);
+    expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
+    expect(readSettings()).toEqual(JSON.parse(USER_SETTINGS));
+  });
+
+  test('a tampered SHASUMS256.txt is exit 3: nothing unpacked, nothing configured', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--yes'], {
+      env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NODE_MIRROR: 'https://tampered.example/dist' },
+      path: [dirs.shims, dirs.claude],
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Checksum mismatch');
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
+    expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
+  });
+
+  test("with Wine's certutil stub (prints nothing, exit 0) instead of the shim, the download never passes", async () => {
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shimsNoCertutil, dirs.claude] });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Checksum mismatch .* got none\./);
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
+  });
+
+  test('no key and --yes is exit 5; no key and nothing to read is exit 5', async () => {
+    const yes = await install(['--yes']);
+    expect(yes.code).toBe(5);
+    expect(yes.stderr).toContain('No API key and --yes forbids asking');
+    const eof = await install([]);
+    expect(eof.code).toBe(5);
+    // Wine's powershell.exe is a stub: the prompt falls back to a visible one and says so.
+    expect(eof.stderr).toContain('the key you type will be visible');
+    expect(existsSync(settingsFile())).toBe(false);
+  });
+
+  test('the prompt: an empty line is asked again, then the typed key is checked and used', async () => {
+    const r = await install([], { input: '\r\nsk-typed&key\r\nn\r\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No key entered.');
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-typed&key');
+    expect(r.stdout + r.stderr).not.toContain('sk-typed');
+  });
+
+  test('--dry-run changes nothing', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--dry-run'], { env: { CCENV_API_KEY: 'sk-valid-key' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Would update');
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
+    expect(existsSync(path.join(prefix.userDir, '.claude.json'))).toBe(false);
+  });
+
+  test('a download cut short runs nothing', async () => {
+    const text = readFileSync(installer, 'utf8');
+    const cut = path.join(work, 'cut.cmd');
+    writeFileSync(cut, text.slice(0, Math.floor(text.length * 0.6)));
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, file: cut });
+    expect(r.stdout).not.toContain('Setting up');
+    expect(existsSync(path.join(prefix.userDir, '.claude'))).toBe(false);
+  });
+
+  test('the hostile profile: --version and --help print its name exactly', async () => {
+    const hostile = loadProfileFile(repoPath('test', 'fixtures', 'profiles', 'hostile.yaml'));
+    const file = path.join(work, 'hostile.cmd');
+    writeFileSync(file, await renderForTest(hostile, 'cmd'));
+    const r = await install(['--version'], { file });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`ccenv ${CCENV_VERSION}, profile hostile (${hostile.name.en})\r\n`);
+    const help = await install(['--help'], { file });
+    expect(help.stdout).toContain(`Points Claude Code at ${hostile.name.en} (https://api.example.com/anthropic).`);
+    expect(help.stdout).toContain('Get a key at https://example.com/keys?a=1&b=%20');
+  });
+});

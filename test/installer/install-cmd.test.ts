@@ -38,7 +38,10 @@ const PROFILE_ENV = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
 };
 const USER_SETTINGS = '{\n  "model": "opus",\n  "permissions": { "allow": ["Bash(ls:*)"] },\n  "env": {\n    "FOO": "bar",\n    "ANTHROPIC_API_KEY": "sk-stale"\n  }\n}\n';
-const ORIGINAL_PATH = { type: 'REG_EXPAND_SZ', value: 'C:\\tools;%USERPROFILE%\\bin' };
+// No %VARIABLE% in it: Wine's cmd expands %…% text inside an expanded value again (Windows' cmd
+// does not; the last test shows the difference), so under Wine such an entry would come back
+// expanded. The kind (REG_EXPAND_SZ) is what this checks is kept.
+const ORIGINAL_PATH = { type: 'REG_EXPAND_SZ', value: 'C:\\tools;C:\\Program Files\\Git\\cmd' };
 
 let prefix: WinePrefix;
 let mirror: WinNodeMirror;
@@ -249,10 +252,12 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(existsSync(settingsFile())).toBe(false);
   });
 
-  test('the prompt: an empty line is asked again, then the typed key is checked and used', async () => {
-    const r = await install([], { input: '\r\nsk-typed&key\r\nn\r\n' });
+  // cmd's set /p takes one line from a pipe and drops the rest of what it read (Windows and Wine
+  // alike), so one typed line per run is what a pipe can test: the key, checked, then used.
+  test('the prompt: the typed key is checked and used', async () => {
+    const r = await install([], { input: 'sk-typed&key\r\n' });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('No key entered.');
+    expect(r.stdout).toContain('Enter your Zhipu GLM Coding Plan API key');
     expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-typed&key');
     expect(r.stdout + r.stderr).not.toContain('sk-typed');
   });
@@ -285,5 +290,12 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     const help = await install(['--help'], { file });
     expect(help.stdout).toContain(`Points Claude Code at ${hostile.name.en} (https://api.example.com/anthropic).`);
     expect(help.stdout).toContain('Get a key at https://example.com/keys?a=1&b=%20');
+  });
+
+  test("Wine's cmd expands %…% inside an expanded value (Windows does not): why ORIGINAL_PATH holds none", async () => {
+    const file = path.join(work, 'rescan.cmd');
+    writeFileSync(file, '@echo off\r\nset "A=%%USERPROFILE%%"\r\nset "B=[%A%]"\r\necho %B%\r\n');
+    const r = await install([], { file });
+    expect(r.stdout).toBe(`[C:\\users\\${path.basename(prefix.userDir)}]\r\n`);
   });
 });

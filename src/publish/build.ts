@@ -4,6 +4,7 @@ import { builtinProfileIds, ProfileError, resolveProfile } from '../profile/load
 import { loadCatalog, CatalogError } from '../messages/catalog.js';
 import { formatFinding, shellcheck, ToolMissingError } from '../lint/shellcheck.js';
 import { checkPowerShell, formatPsFinding } from '../lint/powershell.js';
+import { checkCmd, formatCmdFinding } from '../lint/cmd.js';
 import { CCENV_VERSION } from '../version.js';
 import { checkDistTree, isStale, renderDistTree, writeDistTree } from './dist-tree.js';
 
@@ -50,6 +51,14 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
         return 1;
       }
       log(`PowerShell gate: ${psFiles.length} file(s) parse clean, pure ASCII, no exit/iex/Expand-Archive/setx`);
+      const cmdFiles = [...tree].filter(([rel]) => rel.endsWith('.cmd')).map(([rel, text]) => ({ name: `${req.out}/${rel}`, text }));
+      const cmdFindings = checkCmd(cmdFiles);
+      if (cmdFindings.length > 0) {
+        cmdFindings.forEach((f) => error(formatCmdFinding(f)));
+        error(`cmd gate: ${cmdFindings.length} finding(s); nothing written`);
+        return 1;
+      }
+      log(`cmd gate: ${cmdFiles.length} file(s) CRLF, complete, labels resolve, no setx, key never expanded, for /f explicit`);
     } catch (err) {
       if (err instanceof ToolMissingError) {
         error(err.message);

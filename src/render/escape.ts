@@ -139,7 +139,7 @@ export function cmdMessageLines(text: string, runtimeNames: readonly string[]): 
   const loops = runtimeNames
     .map((_, i) => {
       const [dummy] = CMD_FOR_VARS[i] as readonly [string, string];
-      return `for /f "tokens=1,* delims=|" %%${dummy} in ("x|%CCENV_V${i + 1}%") do`;
+      return `for /f "eol= tokens=1,* delims=|" %%${dummy} in ("x|%CCENV_V${i + 1}%") do`;
     })
     .join(' ');
   return [`${loops} (`, ...lines, ')'].join('\n');

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
 import { DEFAULT_NODE_VERSION, nodeDistName, sha256File } from '../../src/harness/node-mirror.js';
 import { npmPack } from '../../src/harness/npm-pack.js';
 import { findProgram } from '../../src/harness/tools.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
+import { ensureWinePrefix, startWineServer, stopWineServer } from '../../src/harness/wine/prefix.js';
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 
 const missing = ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc', 'bsdtar'].filter((p) => !findProgram(p));
@@ -99,19 +99,9 @@ describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.l
 
   beforeAll(async () => {
     [shims, mirror] = await Promise.all([ensureWineShims(), ensureWinNodeMirror()]);
-    // A prefix takes ~6 s to create: made once, then reused. wineserver must be gone before the
-    // folder is renamed into place.
-    prefix = await ensureCacheDir(cachePath('wine-prefix-shims-test'), async (tmp) => {
-      const env = wineEnv(tmp);
-      await execa('wineboot', ['-i'], { env, stdin: 'ignore' });
-      await execa('wine', ['winecfg', '-v', 'win10'], { env, stdin: 'ignore' });
-      await execa('wineserver', ['-w'], { env, stdin: 'ignore' });
-    });
-    // Debian's wineserver quits as soon as the last program ends (-p0), so each wine call would pay
-    // ~3 s of start-up; one kept alive for the whole file makes a call ~0.1 s. Exit code 2: one is
-    // already running for this prefix (another run of this file), which then stays its owner's.
-    ownServer = (await execa('wineserver', ['-p'], { env: wineEnv(), stdio: 'ignore', reject: false })).exitCode === 0;
-    await execa('wine', ['cmd', '/c', 'exit'], { env: wineEnv(), stdio: 'ignore' }); // starts Wine's services, detached from any pipe
+    // The prefix the cmd tests use (created once, cached) and one wineserver kept up for the file.
+    prefix = (await ensureWinePrefix()).dir;
+    ownServer = await startWineServer({ dir: prefix, userDir: '', localAppData: '' });
     work = mkdtempSync(path.join(tmpdir(), 'ccenv-wine-shims-'));
     sites = path.join(work, 'sites');
     log = path.join(work, 'requests.log');
@@ -119,7 +109,7 @@ describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.l
     writeFileSync(path.join(sites, 'example.org', 'dist', 'blob.bin'), payload);
   }, 600_000);
   afterAll(async () => {
-    if (ownServer) await execa('wineserver', ['-k'], { env: wineEnv(), stdio: 'ignore', reject: false });
+    if (ownServer) await stopWineServer({ dir: prefix, userDir: '', localAppData: '' });
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -62,7 +62,7 @@ describe('message catalog', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     const used = idsUsedInShellTemplate(text);
-    const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_') && !id.startsWith('ps_'));
+    const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_') && !id.startsWith('ps_') && !id.startsWith('cmd_'));
     expect([...used].filter((id) => !(id in catalog))).toEqual([]);
     expect(own.filter((id) => !used.has(id))).toEqual([]);
   });
@@ -74,6 +74,15 @@ describe('message catalog', () => {
     expect(used.size).toBeGreaterThan(30);
     expect([...used].filter((id) => !(id in catalog))).toEqual([]);
     expect(Object.keys(catalog).filter((id) => id.startsWith('ps_') && !used.has(id))).toEqual([]);
+  });
+
+  test('install.cmd speaks only catalog messages, and uses all cmd_ ones', () => {
+    const text = readFileSync(repoPath('templates', 'install.cmd.hbs'), 'utf8');
+    // `call :say ID` / `call :warn ID` name the id as a literal
+    const used = new Set([...text.matchAll(/call :(?:say|warn) ([a-z0-9_]+)/g)].map((m) => m[1] as string));
+    expect(used.size).toBeGreaterThan(30);
+    expect([...used].filter((id) => !(id in catalog))).toEqual([]);
+    expect(Object.keys(catalog).filter((id) => id.startsWith('cmd_') && !used.has(id))).toEqual([]);
   });
 
   test('the configure program speaks only catalog messages, and uses all cfg_ ones', () => {

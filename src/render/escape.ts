@@ -118,15 +118,16 @@ const CMD_FOR_VARS: readonly (readonly [string, string])[] = [
 /**
  * The lines that print one catalog message in install.cmd. Run-time values come from CCENV_V1 …
  * CCENV_V4 through FOR variables: cmd inserts those after it has parsed the line, so a value's & | < >
- * ^ ! or parentheses are printed, never run (a value cannot hold a double quote). Literal text is
- * escaped for a line run with delayed expansion off.
+ * ^ ! or parentheses are printed, never run. A value cannot hold a double quote, and a leading |
+ * (the separator after the dummy token) is dropped. Literal text is escaped for a line run with
+ * delayed expansion off.
  */
 export function cmdMessageLines(text: string, runtimeNames: readonly string[]): string {
   rejectNul(text, 'cmd message');
   if (runtimeNames.length > CMD_FOR_VARS.length) throw new EscapeError(`cmd message: at most ${CMD_FOR_VARS.length} run-time values: ${text}`);
   const lines = text.split('\n').map((line) => {
     let escaped = cmdEchoText(line.replace(/\r$/, ''));
-    if (runtimeNames.length > 0 && /%[A-H~]/.test(escaped.replace(/%%/g, ''))) {
+    if (runtimeNames.length > 0 && /%[A-H~]/.test(line)) {
       // %B (or %~…) after the doubled %% collapses would be read as a FOR variable.
       throw new EscapeError(`cmd message: a literal % followed by A-H or ~ cannot be printed next to run-time values: ${line}`);
     }

@@ -27,6 +27,7 @@ import {
 } from '../../src/harness/wine/prefix.js';
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 import { repoPath } from '../../src/paths.js';
+import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
 import { loadProfileFile } from '../../src/profile/load.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
@@ -297,5 +298,44 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     writeFileSync(file, '@echo off\r\nset "A=%%USERPROFILE%%"\r\nset "B=[%A%]"\r\necho %B%\r\n');
     const r = await install([], { file });
     expect(r.stdout).toBe(`[C:\\users\\${path.basename(prefix.userDir)}]\r\n`);
+  });
+
+  test('escaping property: hostile message texts and run-time values print exactly', async () => {
+    // ASCII only: without a console Wine's cmd cannot switch to code page 65001, so zh text cannot be
+    // compared here (the generated file holds it as UTF-8; real cmd prints it after chcp 65001). Run-time
+    // values hold no % (Wine expands %…% inside expanded values again, Windows does not) and no double
+    // quote (cmdSetValue refuses one), nor a leading |.
+    const chars = ["'", '"', '$', '`', '\\', ';', '&', '|', '<', '>', '%', '^', '!', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#', ' ', '=', ',', ':', '/', '-', 'a', 'B', '%%', '%1', '%~', '^^', '!x!', '%PATH%', '/?'];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = (pool: string[], max: number) => Array.from({ length: 1 + Math.floor(next() * max) }, () => pool[Math.floor(next() * pool.length)]).join('');
+    const cases: { text: string; values: string[] }[] = [];
+    while (cases.length < 200) {
+      const withValues = cases.length % 2 === 0;
+      const text = withValues ? `${pick(chars, 8)}{a}${pick(chars, 6)}{b}${pick(chars, 4)}` : `${pick(chars, 10)}\n${pick(chars, 10)}`;
+      const valueChars = chars.filter((c) => !c.includes('%') && c !== '"');
+      // a leading | is the one thing a value loses (the separator after the dummy token)
+      const value = () => pick(valueChars, 8).replace(/^\|+/, '');
+      const values = withValues ? [value(), value()] : [];
+      try {
+        cmdMessageLines(text, withValues ? ['a', 'b'] : []);
+        cases.push({ text, values });
+      } catch (e) {
+        expect(String(e)).toMatch(/a literal % followed by A-H or ~/);
+      }
+    }
+    const main = ['@echo off', 'setlocal EnableExtensions DisableDelayedExpansion'];
+    const labels: string[] = [];
+    cases.forEach((c, i) => {
+      c.values.forEach((v, j) => main.push(`set "CCENV_V${j + 1}=${cmdSetValue(v)}"`));
+      main.push(`call :case${i}`, 'echo:--sep--');
+      labels.push(`:case${i}`, cmdMessageLines(c.text, c.values.length ? ['a', 'b'] : []), 'exit /b 0');
+    });
+    const file = path.join(work, 'escape.cmd');
+    writeFileSync(file, [...main, 'exit /b 0', ...labels, ''].join('\n').replace(/\n/g, '\r\n'));
+    const r = await install([], { file });
+    expect(r.stderr).toBe('');
+    const expected = cases.map((c) => c.text.replace('{a}', () => c.values[0] ?? '').replace('{b}', () => c.values[1] ?? '').replace(/\n/g, '\r\n') + '\r\n');
+    expect(r.stdout.split('--sep--\r\n').slice(0, -1)).toEqual(expected);
   });
 });

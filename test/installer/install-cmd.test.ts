@@ -338,4 +338,22 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     const expected = cases.map((c) => c.text.replace('{a}', () => c.values[0] ?? '').replace('{b}', () => c.values[1] ?? '').replace(/\n/g, '\r\n') + '\r\n');
     expect(r.stdout.split('--sep--\r\n').slice(0, -1)).toEqual(expected);
   });
+
+  // Not run here: a successful npm install. Windows' node under Wine cannot open a TCP connection
+  // (npm: "connect UNKNOWN 127.0.0.1:<port>"), so npm.cmd never reaches a registry; what runs is the
+  // failure path, which is also what tells a certificate problem from any other.
+  test('Claude Code absent and npm failing: exit 7 with npm\'s own error, settings untouched', async () => {
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--yes'], {
+      env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NPM_REGISTRY: 'https://localhost:9/', npm_config_fetch_retries: '0' },
+      path: [dirs.shims, dirs.node],
+    });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toContain('Installing Claude Code with npm (registry: https://localhost:9/)');
+    expect(r.stderr).toContain('npm error');
+    expect(r.stderr).toContain('npm install -g @anthropic-ai/claude-code failed');
+    expect(r.stderr).not.toContain('certificate');
+    expect(r.stderr + r.stdout).not.toContain('sk-valid-key');
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
+  });
 });

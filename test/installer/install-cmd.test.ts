@@ -356,4 +356,37 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(r.stderr + r.stdout).not.toContain('sk-valid-key');
     expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
   });
+
+  test('bad inputs: an empty key from the parent process (a CI secret that is missing) is exit 2, a quoted or relative CCENV_INSTALL_DIR and an http mirror are exit 2', async () => {
+    const empty = await install(['--yes'], { env: { CCENV_API_KEY: '' } });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/empty/i);
+    const quoted = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_INSTALL_DIR: 'C:\\a"b' } });
+    expect(quoted.code).toBe(2);
+    expect(quoted.stderr).toContain('CCENV_INSTALL_DIR contains a character install.cmd cannot pass on safely');
+    const relative = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_INSTALL_DIR: 'ccenv' } });
+    expect(relative.code).toBe(2);
+    expect(relative.stderr).toContain('CCENV_INSTALL_DIR must be an absolute path');
+    const http = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NODE_MIRROR: 'http://nodejs.org/dist' }, path: [dirs.shims, dirs.claude] });
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain('Refusing plain http: http://nodejs.org/dist/');
+    expect(requests()).toBe('');
+    expect(existsSync(settingsFile())).toBe(false);
+  });
+
+  test('CCENV_ALLOW_HTTP=1 and CCENV_NO_MODIFY_PATH=1: Node from an http mirror, the registry left alone; --uninstall --purge removes the folder', async () => {
+    const env = { CCENV_API_KEY: 'sk-valid-key', CCENV_NODE_MIRROR: 'http://nodejs.org/dist', CCENV_ALLOW_HTTP: '1', CCENV_NO_MODIFY_PATH: '1' };
+    const r = await install(['--yes'], { env, path: [dirs.shims, dirs.claude] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(requests()).toContain(`http://nodejs.org/dist/latest-v22.x/${path.basename(mirror.zip)} 200`);
+    expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node', 'node.exe'))).toBe(true);
+    const un = await install(['--uninstall', '--purge'], { path: [dirs.shims, dirs.claude] });
+    expect(un.code).toBe(0);
+    expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv'))).toBe(false);
+    expect(existsSync(path.join(prefix.userDir, '.claude.json'))).toBe(false);
+  });
 });
+

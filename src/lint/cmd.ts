@@ -15,21 +15,21 @@ export function formatCmdFinding(f: CmdFinding): string {
   return `${f.file}:${f.line}: ${f.rule}: ${f.message}`;
 }
 
-/** The script part: every line before the configure program (which cmd never runs). */
-function scriptLines(lines: string[]): { lines: string[]; payload: [number, number] } {
+/** The 0-based lines of the begin and end markers around the configure program (which cmd never runs). */
+function payloadRange(lines: string[]): [number, number] {
   const begin = lines.findIndex((l) => l === `rem ${CMD_PAYLOAD_MARKER}begin`);
   const end = lines.findIndex((l) => l === `rem ${CMD_PAYLOAD_MARKER}end`);
-  if (begin < 0 || end < begin) return { lines, payload: [lines.length, lines.length] };
-  return { lines, payload: [begin, end] };
+  return begin < 0 || end < begin ? [lines.length, lines.length] : [begin, end];
 }
 
 export function checkCmd(files: LintFile[]): CmdFinding[] {
   const out: CmdFinding[] = [];
   for (const { name, text } of files) {
     const add = (line: number, rule: CmdFinding['rule'], message: string) => out.push({ file: name, line, rule, message });
-    const bare = text.replace(/\r\n/g, '').indexOf('\n');
-    if (bare >= 0 || /\r(?!\n)/.test(text)) add(text.slice(0, text.indexOf('\n') + 1).split('\n').length, 'crlf', 'every line must end in CRLF');
-    const { lines, payload } = scriptLines(text.split('\r\n'));
+    const bare = text.search(/(?<!\r)\n|\r(?!\n)/);
+    if (bare >= 0) add(text.slice(0, bare).split('\n').length, 'crlf', 'every line must end in CRLF');
+    const lines = text.split('\r\n');
+    const payload = payloadRange(lines);
     if (payload[0] === lines.length) add(1, 'complete', `no configure program between "rem ${CMD_PAYLOAD_MARKER}begin" and "...end"`);
     if (lines[0] !== '@echo off') add(1, 'header', 'the first line must be @echo off');
     const code = lines.map((l, i) => ({ l, n: i + 1 })).filter(({ n }) => n <= payload[0] || n > payload[1] + 1);

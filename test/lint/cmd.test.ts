@@ -29,6 +29,12 @@ describe('cmd gate', () => {
     ['delayed', 'delayed expansion', (t) => t.replace('setlocal EnableExtensions DisableDelayedExpansion', 'setlocal EnableExtensions EnableDelayedExpansion')],
     ['ascii', 'non-ASCII in a command', (t) => t.replace('set "EXIT_USAGE=2"', 'set "EXIT_USAGE=２"')],
   ];
+  test('a bare LF is reported on its own line', () => {
+    const at = dist.split('\r\n').indexOf(':main') + 1;
+    const f = checkCmd([{ name: 'x.cmd', text: dist.replace('\r\n:main\r\n', '\n:main\r\n') }]).find((x) => x.rule === 'crlf');
+    expect(f?.line).toBe(at - 1);
+  });
+
   for (const [rule, what, mutate] of broken) {
     test(`${what} fails rule ${rule}`, () => {
       const text = mutate(dist);

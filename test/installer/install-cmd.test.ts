@@ -28,7 +28,7 @@ import {
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 import { repoPath } from '../../src/paths.js';
 import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
-import { loadProfileFile } from '../../src/profile/load.js';
+import { loadProfileFile, resolveProfile } from '../../src/profile/load.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
 
@@ -387,6 +387,27 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
     expect(existsSync(path.join(prefix.localAppData, 'ccenv'))).toBe(false);
     expect(existsSync(path.join(prefix.userDir, '.claude.json'))).toBe(false);
+  });
+
+  test('a profile pinning Node: the zip is checked against the SHA-256 built into the script (no SHASUMS256.txt); a wrong pin is exit 3', async () => {
+    const zip = path.basename(mirror.zip);
+    const sha = mirror.sha256[zip] as string;
+    const zhipu = resolveProfile('zhipu');
+    const pinned = (hash: string) => ({ ...zhipu, node: { ...zhipu.node, pin: { version: mirror.version, sha256: { [zip]: hash } } } });
+    const file = path.join(work, 'pinned.cmd');
+    writeFileSync(file, await renderForTest(pinned(sha), 'cmd'));
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([`https://nodejs.org/dist/v${mirror.version}/${zip} 200`]);
+    expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned by this installer`);
+    resetUserFiles(prefix);
+    rmSync(path.join(work, 'requests.log'), { force: true });
+    writeFileSync(file, await renderForTest(pinned(sha.replace(/^./, (c) => (c === '0' ? '1' : '0'))), 'cmd'));
+    const bad = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('Checksum mismatch');
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
   });
 });
 

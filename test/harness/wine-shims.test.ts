@@ -12,14 +12,14 @@ import { DEFAULT_NODE_VERSION, nodeDistName, sha256File } from '../../src/harnes
 import { npmPack } from '../../src/harness/npm-pack.js';
 import { findProgram } from '../../src/harness/tools.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
-import { ensureWinePrefix, startWineServer, stopWineServer } from '../../src/harness/wine/prefix.js';
+import { ensureWinePrefix, runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 
 const missing = ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc', 'bsdtar'].filter((p) => !findProgram(p));
 const base = nodeDistName(DEFAULT_NODE_VERSION, 'win-x64');
 
 /** A Unix path as Wine's Z: drive shows it. */
-const win = (p: string) => `Z:${p.replace(/\//g, '\\')}`;
+const win = windowsPath;
 
 /** A minimal zip writer (stored entries), for archives bsdtar would refuse to make. */
 function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
@@ -63,7 +63,7 @@ function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
 
 describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.length ? ` — skipped: no ${missing.join(', ')}` : ''}`, () => {
   let shims: string;
-  let prefix: string;
+  let prefix: WinePrefix;
   let mirror: WinNodeMirror;
   let work: string;
   let sites: string;
@@ -71,28 +71,12 @@ describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.l
 
   // served by curl and hashed by certutil: every byte value, CR/LF and ^Z included, so a text-mode write would show
   const payload = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 256));
-  let ownServer = false;
-  let calls = 0;
-  // mscoree/mshtml off: a new prefix would otherwise offer to install Mono and Gecko
-  const wineEnv = (dir = prefix) => ({ WINEPREFIX: dir, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' });
-
-  /**
-   * Runs a Windows program under Wine; its exit code comes back as wine's. Output goes through
-   * files, not pipes: a Wine process started along the way (services, winedevice) would inherit a
-   * pipe and hold it open as long as the wineserver lives, and execa would wait for it.
-   */
+  
+  /** Runs a Windows program under Wine (the harness's runWine: output through files); its exit code comes back as wine's. */
   async function wine(program: string, args: string[], opts: { stdoutFile?: string } = {}) {
-    calls += 1;
-    const out = opts.stdoutFile ?? path.join(work, `call-${calls}.out`);
-    const err = path.join(work, `call-${calls}.err`);
-    const r = await execa('wine', [program, ...args], {
-      env: { ...wineEnv(), CCENV_SHIM_SITES: win(sites), CCENV_SHIM_LOG: win(log) },
-      stdin: 'ignore',
-      stdout: { file: out },
-      stderr: { file: err },
-      reject: false,
-    });
-    return { exitCode: r.exitCode, stdout: readFileSync(out), stderr: readFileSync(err, 'utf8') };
+    const r = await runWine(prefix, [program, ...args], { env: { CCENV_SHIM_SITES: win(sites), CCENV_SHIM_LOG: win(log) } });
+    if (opts.stdoutFile) writeFileSync(opts.stdoutFile, r.stdoutBytes);
+    return { exitCode: r.code, stdout: r.stdoutBytes, stderr: r.stderr };
   }
   const shim = (name: string) => win(path.join(shims, `${name}.exe`));
   const logLines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
@@ -100,8 +84,8 @@ describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.l
   beforeAll(async () => {
     [shims, mirror] = await Promise.all([ensureWineShims(), ensureWinNodeMirror()]);
     // The prefix the cmd tests use (created once, cached) and one wineserver kept up for the file.
-    prefix = (await ensureWinePrefix()).dir;
-    ownServer = await startWineServer({ dir: prefix, userDir: '', localAppData: '' });
+    prefix = await ensureWinePrefix();
+    await startWineServer(prefix);
     work = mkdtempSync(path.join(tmpdir(), 'ccenv-wine-shims-'));
     sites = path.join(work, 'sites');
     log = path.join(work, 'requests.log');
@@ -109,7 +93,6 @@ describe.skipIf(missing.length > 0)(`Wine shims (curl, tar, certutil)${missing.l
     writeFileSync(path.join(sites, 'example.org', 'dist', 'blob.bin'), payload);
   }, 600_000);
   afterAll(async () => {
-    if (ownServer) await stopWineServer({ dir: prefix, userDir: '', localAppData: '' });
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -19,7 +19,6 @@ import {
   runWine,
   setUserPath,
   startWineServer,
-  stopWineServer,
   windowsPath,
   writeUserFile,
   type WinePrefix,
@@ -52,7 +51,6 @@ let work: string;
 let dirs: { shims: string; node: string; claude: string; shimsNoCertutil: string };
 let sites: string;
 let installer: string;
-let ownServer = false;
 
 async function ensureWinNodeBin(m: WinNodeMirror): Promise<string> {
   return ensureCacheDir(cachePath('node-win-bin', m.version), async (tmp) => {
@@ -63,7 +61,7 @@ async function ensureWinNodeBin(m: WinNodeMirror): Promise<string> {
 beforeAll(async () => {
   if (skip) return;
   [prefix, mirror, shims] = await Promise.all([ensureWinePrefix(), ensureWinNodeMirror(), ensureWineShims()]);
-  ownServer = await startWineServer(prefix);
+  await startWineServer(prefix);
   work = mkdtempSync(path.join(tmpdir(), 'ccenv-cmd-'));
   const nodeBin = await ensureWinNodeBin(mirror);
   const claude = path.join(work, 'claude-bin');
@@ -91,7 +89,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (skip) return;
-  if (ownServer) await stopWineServer(prefix);
   rmSync(work, { recursive: true, force: true });
 });
 

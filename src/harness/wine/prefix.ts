@@ -56,6 +56,8 @@ function hostEnv(): Record<string, string> {
 export interface WineRun {
   code: number;
   stdout: string;
+  /** stdout as written (binary output). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -100,25 +102,23 @@ export async function runWine(prefix: WinePrefix, args: string[], opts: WineRunO
     closeSync(outFd);
     closeSync(errFd);
   }
-  const result = { code: r.status ?? -1, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') };
+  const stdoutBytes = readFileSync(out);
+  const result = { code: r.status ?? -1, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: readFileSync(err, 'utf8') };
   rmSync(work, { recursive: true, force: true });
   if (r.error || r.signal) throw new Error(`wine ${args.join(' ')}: ${r.error?.message ?? r.signal}\n${result.stdout}\n${result.stderr}`);
   return result;
 }
 
 /**
- * Keeps one wineserver up for a test file: Debian's wineserver quits when the last program ends, so
- * each wine call would pay ~3 s to start one. False when a server was already running (not ours to stop).
+ * Keeps a wineserver up while tests run: Debian's wineserver quits when the last program ends, so
+ * each wine call would pay ~3 s to start one. It lingers 60 s after the last program and then quits
+ * by itself — never killed, since test files running at the same time share the prefix.
  */
-export async function startWineServer(prefix: WinePrefix): Promise<boolean> {
+export async function startWineServer(prefix: WinePrefix): Promise<void> {
   const env = { ...process.env, ...baseEnv(prefix.dir) };
-  const own = (await execa('wineserver', ['-p'], { env, stdio: 'ignore', reject: false })).exitCode === 0;
+  // exit 2: one is running already, which is just as good
+  await execa('wineserver', ['-p60'], { env, stdio: 'ignore', reject: false });
   await execa('wine', ['cmd', '/c', 'exit'], { env, stdio: 'ignore' }); // starts Wine's services, detached from any pipe
-  return own;
-}
-
-export async function stopWineServer(prefix: WinePrefix): Promise<void> {
-  await execa('wineserver', ['-k'], { env: { ...process.env, ...baseEnv(prefix.dir) }, stdio: 'ignore', reject: false });
 }
 
 export interface UserPath {

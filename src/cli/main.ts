@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildCommand } from './build.js';
 import { listCommand } from './list.js';
+import { initCommand } from './init.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
 import { pinNodeCommand } from './pin-node.js';
@@ -16,10 +17,11 @@ await yargs(hideBin(process.argv))
   .command(buildCommand)
   .command(listCommand)
   .command(validateCommand)
+  .command(initCommand)
   .command(schemaCommand)
   .command(pinNodeCommand)
   .command(serveCommand)
-  .demandCommand(1, 'Name a command: build, list, validate, schema, pin-node or serve (see --help).')
+  .demandCommand(1, 'Name a command: build, list, validate, init, schema, pin-node or serve (see --help).')
   .strict()
   .help()
   .parseAsync();

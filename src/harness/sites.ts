@@ -4,6 +4,7 @@ import { apiStubSite, type ApiStubOptions } from './api-stub.js';
 import type { Site } from './fixture-server.js';
 import { npmRegistrySite, type RegistrySnapshot } from './npm-registry.js';
 import { staticSite } from './static-site.js';
+import { REGION_DEFAULTS } from '../profile/regions.js';
 
 export type SiteSpec =
   /** A folder served as is: the CDN (dist/), or anything else. */
@@ -47,12 +48,28 @@ export const HOSTS = {
   api: 'open.bigmodel.cn',
 } as const;
 
+const cnNode = new URL(REGION_DEFAULTS.cn.nodeMirror);
+const cnRegistry = new URL(REGION_DEFAULTS.cn.npmRegistry as string);
+
+/**
+ * The China mirrors a region "cn" profile (zhipu, the tests' usual one) uses by default: Node from
+ * https://npmmirror.com/mirrors/node, packages from https://registry.npmmirror.com. A scenario
+ * with a Node mirror or a registry answers under both these and the official names.
+ */
+export const CN_MIRRORS = {
+  nodeHost: cnNode.hostname,
+  nodePrefix: cnNode.pathname.replace(/\/$/, ''),
+  /** The mirror's base URL as the installers print it. */
+  nodeUrl: REGION_DEFAULTS.cn.nodeMirror,
+  registryHost: cnRegistry.hostname,
+} as const;
+
 export interface StandardSitesOptions {
   /** A built dist/ folder, served at https://cdn.ccenv.test/. */
   dist?: string;
-  /** A Node mirror root (ensureNodeMirror().root), served at https://nodejs.org/dist/. */
+  /** A Node mirror root (ensureNodeMirror().root), served at https://nodejs.org/dist/ and the China mirror. */
   nodeMirror?: string;
-  /** Packages served at https://registry.npmjs.org/ (ensureClaudeCodeSnapshot()). */
+  /** Packages served at https://registry.npmjs.org/ and the China mirror (ensureClaudeCodeSnapshot()). */
   registry?: RegistrySnapshot;
   /** The API stub at https://open.bigmodel.cn/ (any path prefix); false for none. Default {}. */
   api?: ApiStubOptions | false;
@@ -65,8 +82,14 @@ export function standardSites(o: StandardSitesOptions): SiteSpec[] {
   const h = { ...HOSTS, ...(o.hosts ?? {}) };
   const sites: SiteSpec[] = [];
   if (o.dist) sites.push({ kind: 'static', host: h.cdn, dir: o.dist });
-  if (o.nodeMirror) sites.push({ kind: 'node-mirror', host: h.node, dir: o.nodeMirror });
-  if (o.registry) sites.push({ kind: 'npm-registry', host: h.registry, snapshot: o.registry });
+  if (o.nodeMirror) {
+    sites.push({ kind: 'node-mirror', host: h.node, dir: o.nodeMirror });
+    sites.push({ kind: 'node-mirror', host: CN_MIRRORS.nodeHost, dir: o.nodeMirror, prefix: CN_MIRRORS.nodePrefix });
+  }
+  if (o.registry) {
+    sites.push({ kind: 'npm-registry', host: h.registry, snapshot: o.registry });
+    sites.push({ kind: 'npm-registry', host: CN_MIRRORS.registryHost, snapshot: o.registry });
+  }
   if (o.api !== false) sites.push({ kind: 'api-stub', host: h.api, options: o.api ?? {} });
   return sites;
 }

@@ -3,18 +3,69 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { profileSchema, type Profile } from './schema.js';
+import { mergeProfileData, type ProfileData } from './extends.js';
 import { repoPath } from '../paths.js';
 
 export class ProfileError extends Error {}
 
 export const BUILTIN_PROFILES_DIR = repoPath('profiles');
 
-export function parseProfile(text: string, file: string): Profile {
+/** How deep `extends` may chain (a company profile on a regional one on a built-in is 3). */
+const MAX_EXTENDS_DEPTH = 8;
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ProfileError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** The YAML of one file as plain data: a mapping at the top, duplicate keys refused. */
+function parseData(text: string, file: string): ProfileData {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ProfileError(doc.errors.map((e) => `${file}: ${e.message}`).join('\n'));
   }
-  const result = profileSchema.safeParse(doc.toJS());
+  const data: unknown = doc.toJS();
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ProfileError(`${file}: (top level): must be a mapping of profile fields (id, name, baseUrl …)`);
+  }
+  return data as ProfileData;
+}
+
+/** Where `extends: <value>` of `file` points: a built-in id, else a path relative to the file. */
+function extendsTarget(value: unknown, file: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ProfileError(`${file}: extends: must be a built-in profile id or a path to a profile file`);
+  }
+  if (/^[a-z][a-z0-9-]*$/.test(value) && builtinProfileIds().includes(value)) {
+    return path.join(BUILTIN_PROFILES_DIR, `${value}.yaml`);
+  }
+  if (value.includes('/') || value.endsWith('.yaml') || value.endsWith('.yml')) {
+    return path.resolve(path.dirname(file), value);
+  }
+  throw new ProfileError(`${file}: extends: unknown profile "${value}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
+}
+
+/** The file's data with everything it extends merged underneath, `extends` itself removed. */
+function resolveData(text: string, file: string, chain: string[]): ProfileData {
+  const data = parseData(text, file);
+  if (!('extends' in data)) return data;
+  const { extends: parent, ...own } = data;
+  const target = extendsTarget(parent, file);
+  const seen = [...chain, path.resolve(file)];
+  if (seen.includes(path.resolve(target))) {
+    throw new ProfileError(`${file}: extends: "${String(parent)}" leads back to itself (${[...seen, target].map((f) => path.basename(f)).join(' → ')})`);
+  }
+  if (seen.length >= MAX_EXTENDS_DEPTH) {
+    throw new ProfileError(`${file}: extends: more than ${MAX_EXTENDS_DEPTH} profiles deep`);
+  }
+  return mergeProfileData(resolveData(readText(target), target, seen), own);
+}
+
+export function parseProfile(text: string, file: string): Profile {
+  const result = profileSchema.safeParse(resolveData(text, file, []));
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
@@ -32,13 +83,7 @@ export function parseProfile(text: string, file: string): Profile {
 }
 
 export function loadProfileFile(file: string): Profile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ProfileError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return parseProfile(text, file);
+  return parseProfile(readText(file), file);
 }
 
 export function builtinProfileIds(): string[] {

@@ -1,5 +1,6 @@
 // The provider profile: the single source of the profile type (inferred from zod).
 import { z } from 'zod';
+import { REGION_DEFAULTS, REGIONS } from './regions.js';
 
 const MAX_TIMEOUT_MS = 2147483647; // Claude Code overflows above this and every request fails
 
@@ -21,9 +22,25 @@ const httpsUrl = z
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an upper-case environment variable name');
 
-/** env entries the profile may not set itself: they come from baseUrl and the user's key. */
-const RESERVED_ENV = ['ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL'];
-const MODEL_ENV = ['ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'];
+/** env entries the profile may not set itself, and what to use instead. */
+const RESERVED_ENV: Record<string, string> = {
+  ANTHROPIC_AUTH_TOKEN: 'is the user\'s key, asked at install time',
+  ANTHROPIC_API_KEY: 'is removed by ccenv (ANTHROPIC_AUTH_TOKEN carries the key)',
+  ANTHROPIC_BASE_URL: 'comes from baseUrl',
+  ANTHROPIC_DEFAULT_OPUS_MODEL: 'comes from models.opus',
+  ANTHROPIC_DEFAULT_SONNET_MODEL: 'comes from models.sonnet',
+  ANTHROPIC_DEFAULT_HAIKU_MODEL: 'comes from models.haiku',
+  ANTHROPIC_SMALL_FAST_MODEL: 'is deprecated in Claude Code: use models.haiku',
+};
+
+/** Where one fact of a profile comes from. */
+const fact = z
+  .object({
+    source: displayText.describe('The page (or person) the fact comes from'),
+    secondary: z.boolean().default(false).describe('Seen only in third-party copies of the provider\'s page'),
+    unverified: z.boolean().default(false).describe('A best guess, not confirmed by any page'),
+  })
+  .strict();
 
 const modelName = z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
@@ -36,36 +53,39 @@ export const profileSchema = z
       .refine((u) => !u.endsWith('/'), { message: 'must not end with a slash' })
       .describe('ANTHROPIC_BASE_URL'),
     keyUrl: httpsUrl.describe('Where users get an API key'),
-    keyUrlVerified: z.boolean().default(true),
+    region: z.enum(REGIONS).default('global').describe('cn: mainland China (Node and npm from npmmirror.com); global: nodejs.org and registry.npmjs.org'),
     env: z
       .record(envName, z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'))
       .default({})
       .superRefine((env, ctx) => {
         for (const name of Object.keys(env)) {
-          if (RESERVED_ENV.includes(name) || MODEL_ENV.includes(name)) {
-            ctx.addIssue({ code: 'custom', path: [name], message: `${name} is set by ccenv itself (use baseUrl or models)` });
-          }
+          const why = RESERVED_ENV[name];
+          if (why) ctx.addIssue({ code: 'custom', path: [name], message: `may not be set here: ${name} ${why}` });
         }
         const timeout = env['API_TIMEOUT_MS'];
-        if (timeout !== undefined && !(/^\d+$/.test(timeout) && Number(timeout) <= MAX_TIMEOUT_MS)) {
-          ctx.addIssue({ code: 'custom', path: ['API_TIMEOUT_MS'], message: `must be a whole number of milliseconds ≤ ${MAX_TIMEOUT_MS}` });
+        if (timeout !== undefined && !(/^[1-9]\d*$/.test(timeout) && Number(timeout) <= MAX_TIMEOUT_MS)) {
+          ctx.addIssue({ code: 'custom', path: ['API_TIMEOUT_MS'], message: `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (larger overflows and every request fails)` });
+        }
+        const quiet = env['CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'];
+        if (quiet !== undefined && quiet !== '1') {
+          ctx.addIssue({ code: 'custom', path: ['CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'], message: 'must be "1": Claude Code treats any non-empty value, even "0", as set (leave it out to keep the traffic)' });
         }
       })
       .describe('Extra env entries written into settings.json (strings)'),
     models: z
       .object({
-        enabledByDefault: z.boolean().default(false),
-        opus: modelName.optional(),
-        sonnet: modelName.optional(),
-        haiku: modelName.optional(),
+        enabledByDefault: z.boolean().default(false).describe('Apply the mapping unless the user declines (true where the provider requires its own model names)'),
+        opus: modelName,
+        sonnet: modelName,
+        haiku: modelName,
       })
       .strict()
       .optional()
-      .describe('A suggested model mapping; offered at the prompt, applied only when enabled'),
+      .describe('A model mapping (ANTHROPIC_DEFAULT_*_MODEL); offered at the prompt, applied by default only when enabledByDefault; CCENV_MODEL_* override it'),
     node: z
       .object({
         minimum: z.number().int().min(18).max(99).default(22),
-        mirror: httpsUrl.default('https://nodejs.org/dist'),
+        mirror: httpsUrl.optional().describe('Node.js dist mirror (layout of nodejs.org/dist); default from region'),
         pin: z
           .object({
             version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 22.23.3'),
@@ -93,15 +113,53 @@ export const profileSchema = z
           }
         }
       })
-      .default({ minimum: 22, mirror: 'https://nodejs.org/dist' }),
-    npmRegistry: httpsUrl.optional(),
-    sources: z.array(z.string().min(1)).default([]).describe('Where the facts in this profile come from'),
+      .default({ minimum: 22 }),
+    npmRegistry: httpsUrl.optional().describe('npm registry for installing Claude Code; default from region'),
+    provenance: z
+      .object({ baseUrl: fact, keyUrl: fact, env: fact, models: fact })
+      .partial()
+      .strict()
+      .default({})
+      .describe('Where each fact comes from, and how sure it is'),
   })
-  .strict();
+  .strict()
+  // The region's mirrors fill what the profile leaves out.
+  .transform((p) => ({
+    ...p,
+    node: { ...p.node, mirror: p.node.mirror ?? REGION_DEFAULTS[p.region].nodeMirror },
+    npmRegistry: p.npmRegistry ?? REGION_DEFAULTS[p.region].npmRegistry,
+  }));
 
 export type Profile = z.infer<typeof profileSchema>;
+
+/** Single fields, for checking an answer when it is typed (ccenv init). */
+export const fieldSchemas = {
+  id: profileSchema.in.shape.id,
+  displayText,
+  baseUrl: profileSchema.in.shape.baseUrl,
+  httpsUrl,
+  modelName,
+  region: z.enum(REGIONS),
+  empty: z.literal(''),
+  yesNo: z.string().regex(/^(y|yes|n|no)$/i, 'answer y or n'),
+};
 export type ProfileInput = z.input<typeof profileSchema>;
 
+/**
+ * The JSON Schema of a profile file, for editors. A file with `extends` names only what it changes
+ * (and its own id); the rest comes from the profile it extends.
+ */
 export function profileJsonSchema(): unknown {
-  return z.toJSONSchema(profileSchema, { io: 'input' });
+  const schema = z.toJSONSchema(profileSchema, { io: 'input' }) as Record<string, unknown> & { properties: Record<string, unknown>; required: string[] };
+  const { required, properties, ...rest } = schema;
+  return {
+    ...rest,
+    properties: {
+      extends: { type: 'string', description: 'A built-in profile id (e.g. zhipu) or a path relative to this file; its values are the defaults of this one' },
+      ...properties,
+    },
+    if: { required: ['extends'] },
+    then: { required: ['id', 'extends'] },
+    else: { required },
+  };
 }

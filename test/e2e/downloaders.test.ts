@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureNodeMirror, nodeDistName, type NodeMirror } from '../../src/harness/node-mirror.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { DEFAULT_TOOLS, PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
-import { standardSites } from '../../src/harness/sites.js';
+import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 
 let mirror: NodeMirror;
@@ -29,8 +29,8 @@ describe('downloaders and archives', () => {
     const base = nodeDistName(mirror.version);
     expect(r.stdout).toContain(`Verified ${base}.tar.xz against SHASUMS256.txt`);
     expect(r.stdout).toContain(`Node.js v${mirror.version} installed in /home/user/custom-node/${base}`);
-    const nodeFetches = r.requests.filter((q) => q.host === 'nodejs.org');
-    expect(nodeFetches.map((q) => q.url)).toEqual(['/dist/latest-v22.x/SHASUMS256.txt', `/dist/latest-v22.x/${base}.tar.xz`]);
+    const nodeFetches = r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost);
+    expect(nodeFetches.map((q) => q.url)).toEqual([`${CN_MIRRORS.nodePrefix}/latest-v22.x/SHASUMS256.txt`, `${CN_MIRRORS.nodePrefix}/latest-v22.x/${base}.tar.xz`]);
     expect(nodeFetches.every((q) => /wget/i.test(String(q.headers['user-agent'])))).toBe(true);
     expect(r.stdout).toMatch(/^env$/m);
   }, 600_000);
@@ -39,9 +39,9 @@ describe('downloaders and archives', () => {
     const r = await installNode(DEFAULT_TOOLS.filter((t) => t !== 'xz'), 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh');
     const base = nodeDistName(mirror.version);
     expect(r.stdout).toContain(`Verified ${base}.tar.gz against SHASUMS256.txt`);
-    expect(r.requests.filter((q) => q.host === 'nodejs.org').map((q) => q.url)).toEqual([
-      '/dist/latest-v22.x/SHASUMS256.txt',
-      `/dist/latest-v22.x/${base}.tar.gz`,
+    expect(r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => q.url)).toEqual([
+      `${CN_MIRRORS.nodePrefix}/latest-v22.x/SHASUMS256.txt`,
+      `${CN_MIRRORS.nodePrefix}/latest-v22.x/${base}.tar.gz`,
     ]);
   }, 600_000);
 });

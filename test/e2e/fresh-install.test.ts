@@ -8,7 +8,7 @@ import { DEFAULT_NODE_VERSION, ensureNodeMirror, nodeDistName, type NodeMirror }
 import { CLAUDE_CODE_VERSION, ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
-import { standardSites } from '../../src/harness/sites.js';
+import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 
 const KEY = `sk-e2e-'"$;&|<>%-typed`;
@@ -64,13 +64,13 @@ describe('fresh install through curl | sh', () => {
     expect(install.transcript).toContain(`Claude Code ${CLAUDE_CODE_VERSION} installed`);
 
     // the mirror's log: the checksums and the tarball were fetched, from the latest-v22.x folder
-    const nodeRequests = install.requests.filter((q) => q.host === 'nodejs.org').map((q) => [q.url, q.status]);
+    const nodeRequests = install.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => [q.url, q.status]);
     expect(nodeRequests).toEqual([
-      ['/dist/latest-v22.x/SHASUMS256.txt', 200],
-      [`/dist/latest-v22.x/${TARBALL}`, 200],
+      [`${CN_MIRRORS.nodePrefix}/latest-v22.x/SHASUMS256.txt`, 200],
+      [`${CN_MIRRORS.nodePrefix}/latest-v22.x/${TARBALL}`, 200],
     ]);
     // the real Claude Code came from the local registry
-    expect(install.requests.some((q) => q.host === 'registry.npmjs.org' && q.url.endsWith(`claude-code-linux-x64-${CLAUDE_CODE_VERSION}.tgz`) && q.status === 200)).toBe(true);
+    expect(install.requests.some((q) => q.host === CN_MIRRORS.registryHost && q.url.endsWith(`claude-code-linux-x64-${CLAUDE_CODE_VERSION}.tgz`) && q.status === 200)).toBe(true);
 
     // the installed client called the provider's endpoint with the key
     expect(use.exitCode, use.transcript).toBe(0);
@@ -104,10 +104,10 @@ describe('fresh install through curl | sh', () => {
 
 describe('a mirror that cannot be trusted: exit 3, nothing changed', () => {
   const cases = [
-    { name: 'a tampered SHASUMS256.txt', fault: { host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'tamper-shasums' as const }, expect: /Checksum mismatch for https:\/\/nodejs\.org\/dist\/latest-v22\.x\/node-v[\d.]+-linux-x64\.tar\.xz/ },
-    { name: 'a 404', fault: { host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'status' as const, status: 404 }, expect: /Download failed: https:\/\/nodejs\.org\/dist\/latest-v22\.x\/SHASUMS256\.txt/ },
-    { name: 'an HTML page', fault: { host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'html' as const }, expect: /https:\/\/nodejs\.org\/dist\/latest-v22\.x\/SHASUMS256\.txt is not a Node\.js SHASUMS256\.txt/ },
-    { name: 'a corrupted tarball', fault: { host: 'nodejs.org', path: '*.tar.xz', kind: 'corrupt' as const }, expect: /Checksum mismatch/ },
+    { name: 'a tampered SHASUMS256.txt', fault: { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'tamper-shasums' as const }, expect: /Checksum mismatch for https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/node-v[\d.]+-linux-x64\.tar\.xz/ },
+    { name: 'a 404', fault: { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'status' as const, status: 404 }, expect: /Download failed: https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/SHASUMS256\.txt/ },
+    { name: 'an HTML page', fault: { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'html' as const }, expect: /https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/SHASUMS256\.txt is not a Node\.js SHASUMS256\.txt/ },
+    { name: 'a corrupted tarball', fault: { host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'corrupt' as const }, expect: /Checksum mismatch/ },
   ];
   for (const c of cases) {
     test(c.name, async () => {

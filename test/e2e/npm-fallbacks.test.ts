@@ -10,7 +10,7 @@ import { ensureNodeMirror, type NodeMirror } from '../../src/harness/node-mirror
 import { CLAUDE_CODE_VERSION, ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario, SANDBOX_TOOLBOX } from '../../src/harness/sandbox.js';
-import { standardSites } from '../../src/harness/sites.js';
+import { CN_MIRRORS, HOSTS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 
 const ONE_LINER = 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh';
@@ -53,7 +53,7 @@ describe('npm fallbacks', () => {
     expect(install!.stdout).toContain(`Node.js v${mirror.version} found: ${systemNode}/bin/node`);
     expect(install!.stdout).toContain("npm's global folder is not writable; installing into /home/user/.ccenv/npm-global");
     expect(install!.transcript).not.toMatch(/sudo /);
-    expect(r.requests.some((q) => q.host === 'nodejs.org')).toBe(false);
+    expect(r.requests.some((q) => [HOSTS.node, CN_MIRRORS.nodeHost].includes(q.host as never))).toBe(false);
     expect(use!.stdout).toContain('/home/user/.ccenv/npm-global/bin/claude');
     expect(use!.stdout).toContain(`${CLAUDE_CODE_VERSION} (Claude Code)`);
   }, 600_000);
@@ -87,7 +87,7 @@ describe('npm fallbacks', () => {
       });
       expect(r.exitCode, r.transcript).toBe(6);
       expect(r.stderr).toContain('glibc 2.17 is older than 2.28');
-      expect(r.requests.some((q) => q.host === 'nodejs.org')).toBe(false);
+      expect(r.requests.some((q) => [HOSTS.node, CN_MIRRORS.nodeHost].includes(q.host as never))).toBe(false);
     } finally {
       rmSync(fakeBin, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
+import { CN_MIRRORS } from '../../src/harness/sites.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import {
   ensureWinePrefix,
@@ -72,11 +73,15 @@ beforeAll(async () => {
   mkdirSync(noCertutil);
   for (const exe of ['curl.exe', 'tar.exe']) copyFileSync(path.join(shims, exe), path.join(noCertutil, exe));
   dirs = { shims: windowsPath(shims), node: windowsPath(nodeBin), claude: windowsPath(claude), shimsNoCertutil: windowsPath(noCertutil) };
-  // What curl.exe serves: <sites>\<host>\<path>. nodejs.org is the mirror as built; a second host
-  // carries the same files with a SHASUMS256.txt whose checksum was changed.
+  // What curl.exe serves: <sites>\<host>\<path>. nodejs.org and the China mirror zhipu's installer
+  // uses by default (region cn) are the mirror as built; a third host carries the same files with
+  // a SHASUMS256.txt whose checksum was changed.
   sites = path.join(work, 'sites');
   mkdirSync(path.join(sites, 'nodejs.org'), { recursive: true });
   symlinkSync(mirror.root, path.join(sites, 'nodejs.org', 'dist'));
+  const cnMirror = path.join(sites, CN_MIRRORS.nodeHost, ...CN_MIRRORS.nodePrefix.split('/').filter(Boolean));
+  mkdirSync(path.dirname(cnMirror), { recursive: true });
+  symlinkSync(mirror.root, cnMirror);
   const tampered = path.join(sites, 'tampered.example', 'dist', 'latest-v22.x');
   mkdirSync(tampered, { recursive: true });
   const zipName = path.basename(mirror.zip);
@@ -192,8 +197,8 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(r.code).toBe(0);
     const zip = path.basename(mirror.zip);
     expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([
-      'https://nodejs.org/dist/latest-v22.x/SHASUMS256.txt 200',
-      `https://nodejs.org/dist/latest-v22.x/${zip} 200`,
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/SHASUMS256.txt 200`,
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/${zip} 200`,
     ]);
     expect(r.stdout).toContain(`Verified ${zip} against SHASUMS256.txt`);
     const nodeDir = path.join(prefix.localAppData, 'ccenv', 'node');
@@ -396,7 +401,7 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([`https://nodejs.org/dist/v${mirror.version}/${zip} 200`]);
+    expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([`${CN_MIRRORS.nodeUrl}/v${mirror.version}/${zip} 200`]);
     expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned by this installer`);
     resetUserFiles(prefix);
     rmSync(path.join(work, 'requests.log'), { force: true });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../../src/harness/run-installer.js';
 import { readyMachines, snapshotTree, ZHIPU_SCRIPT } from './support.js';
+import { CN_MIRRORS } from '../../src/harness/sites.js';
 
 const machine = readyMachines();
 const script = ZHIPU_SCRIPT();
@@ -32,7 +33,7 @@ describe('--dry-run', () => {
     rmSync(path.join(m.bin, 'claude'));
     const r = await runInstaller({ shell: shellByName('dash'), machine: m, script, args: ['--dry-run'] });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(`Would download Node.js from https://nodejs.org/dist (verified against SHASUMS256.txt) into ${m.home}/.ccenv`);
+    expect(r.stdout).toContain(`Would download Node.js from ${CN_MIRRORS.nodeUrl} (verified against SHASUMS256.txt) into ${m.home}/.ccenv`);
     expect(r.stdout).toContain('Would run: npm install -g @anthropic-ai/claude-code');
     expect(r.stdout).toContain('Dry run finished; nothing was changed.');
     expect(snapshotTree(m.home)).toEqual({});

@@ -9,6 +9,7 @@ import { CLAUDE_CODE_VERSION } from '../npm-registry.js';
 import type { PtyAnswer } from '../pty.js';
 import { SANDBOX_USER } from '../rootfs.js';
 import type { ScenarioOptions, ScenarioResult, ScenarioStep } from '../sandbox.js';
+import { CN_MIRRORS } from '../sites.js';
 import { SYSTEM_CA_BUNDLE } from '../test-ca.js';
 import { BASIC_TOOLS } from '../tools.js';
 import type { Lane, LaneSystem } from './lanes.js';
@@ -154,9 +155,9 @@ const claudeInstalled: Check = (r) => {
 function nodeFetched(platform: string, ext: 'tar.xz' | 'tar.gz'): Check {
   return (r, input) => {
     const file = `${nodeDistName(input.fixtures.mirror.version, platform)}.${ext}`;
-    const urls = r.requests.filter((q) => q.host === 'nodejs.org').map((q) => `${q.url} ${q.status}`);
-    const want = ['/dist/latest-v22.x/SHASUMS256.txt 200', `/dist/latest-v22.x/${file} 200`];
-    if (urls.join(',') !== want.join(',')) return `nodejs.org requests ${JSON.stringify(urls)}, expected ${JSON.stringify(want)}`;
+    const urls = r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => `${q.url} ${q.status}`);
+    const want = [`${CN_MIRRORS.nodePrefix}/latest-v22.x/SHASUMS256.txt 200`, `${CN_MIRRORS.nodePrefix}/latest-v22.x/${file} 200`];
+    if (urls.join(',') !== want.join(',')) return `${CN_MIRRORS.nodeHost} requests ${JSON.stringify(urls)}, expected ${JSON.stringify(want)}`;
     return transcriptHas(`Verified ${file} against SHASUMS256.txt`)(r, input);
   };
 }
@@ -259,7 +260,7 @@ export const SCENARIOS: Scenario[] = [
     build: (input) => ({ ...base(input, 'bare', 'debian-wget'), steps: [installStep(input, 'debian-wget')] }),
     check: run([
       exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz'),
-      (r) => (r.requests.filter((q) => q.host === 'nodejs.org').every((q) => /wget/i.test(String(q.headers['user-agent']))) ? undefined : 'Node was not fetched with wget'),
+      (r) => (r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).every((q) => /wget/i.test(String(q.headers['user-agent']))) ? undefined : 'Node was not fetched with wget'),
     ]),
   },
   {
@@ -344,9 +345,9 @@ export const SCENARIOS: Scenario[] = [
     }),
     check: run([exitIs(0, 'install'), exitIs(0, 'uninstall'), fileIs(SETTINGS, USER_SETTINGS), fileIs(CLAUDE_JSON, USER_CLAUDE_JSON)]),
   },
-  faultScenario('tampered-tarball', 'tampered Node tarball', { host: 'nodejs.org', path: '*.tar.*', kind: 'corrupt' }, /Checksum mismatch/),
-  faultScenario('mirror-404', 'mirror answers 404', { host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'status', status: 404 }, /Download failed: https:\/\/nodejs\.org/),
-  faultScenario('mirror-html', 'mirror answers an HTML page', { host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'html' }, /is not a Node\.js SHASUMS256\.txt/),
+  faultScenario('tampered-tarball', 'tampered Node tarball', { host: CN_MIRRORS.nodeHost, path: '*.tar.*', kind: 'corrupt' }, /Checksum mismatch/),
+  faultScenario('mirror-404', 'mirror answers 404', { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'status', status: 404 }, /Download failed: https:\/\/npmmirror\.com/),
+  faultScenario('mirror-html', 'mirror answers an HTML page', { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'html' }, /is not a Node\.js SHASUMS256\.txt/),
   {
     id: 'truncated-script',
     title: 'connection cut mid-script',

@@ -1,0 +1,170 @@
+import type { CommandModule } from 'yargs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ZodType } from 'zod';
+import { profileYaml, REQUIRED_WITHOUT_EXTENDS, type ProfileAnswers } from '../profile/init.js';
+import { parseProfile, ProfileError } from '../profile/load.js';
+import { REGIONS, type Region } from '../profile/regions.js';
+import { fieldSchemas, profileJsonSchema } from '../profile/schema.js';
+
+export interface InitOptions {
+  id?: string;
+  extends?: string;
+  'name-en'?: string;
+  'name-zh'?: string;
+  region?: Region;
+  'base-url'?: string;
+  'key-url'?: string;
+  'model-opus'?: string;
+  'model-sonnet'?: string;
+  'model-haiku'?: string;
+  'models-by-default': boolean;
+  'timeout-ms'?: string;
+  'node-mirror'?: string;
+  'npm-registry'?: string;
+  source?: string;
+  dir: string;
+  force: boolean;
+  yes: boolean;
+  schema: boolean;
+}
+
+const SCHEMA_FILE = 'profile.schema.json';
+/** What a new profile gets unless told otherwise: the values Zhipu, Z.ai and MiniMax document. */
+const DEFAULT_TIMEOUT_MS = '3000000';
+
+class InitError extends Error {}
+
+/** Answers read line by line from stdin (a terminal or a pipe); end of input is an error naming the flag. */
+function lineReader() {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async ask(question: string, flag: string, schema: ZodType<string>, fallback = ''): Promise<string> {
+      for (;;) {
+        process.stderr.write(`${question}${fallback ? ` [${fallback}]` : ''}: `);
+        const next = await lines.next();
+        if (next.done) throw new InitError(`\nno answer for ${flag} (end of input): give it as a flag, e.g. ccenv init --yes ${flag} …`);
+        const answer = String(next.value).trim() || fallback;
+        const checked = schema.safeParse(answer);
+        if (checked.success) return answer;
+        process.stderr.write(`  ${checked.error.issues.map((i) => i.message).join('; ')}\n`);
+      }
+    },
+    close: () => rl.close(),
+  };
+}
+
+const optional = (schema: ZodType<string>): ZodType<string> => schema.or(fieldSchemas.empty);
+
+async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
+  const given: ProfileAnswers = {
+    id: argv.id ?? '',
+    extends: argv.extends,
+    nameEn: argv['name-en'],
+    nameZh: argv['name-zh'],
+    region: argv.region,
+    baseUrl: argv['base-url'],
+    keyUrl: argv['key-url'],
+    timeoutMs: argv['timeout-ms'] ?? (argv.extends ? undefined : DEFAULT_TIMEOUT_MS),
+    quiet: argv.extends ? undefined : true,
+    nodeMirror: argv['node-mirror'],
+    npmRegistry: argv['npm-registry'],
+    source: argv.source,
+  };
+  const models = [argv['model-opus'], argv['model-sonnet'], argv['model-haiku']];
+  if (models.some(Boolean)) {
+    if (!models.every(Boolean)) throw new InitError('give --model-opus, --model-sonnet and --model-haiku together (or none)');
+    given.models = { opus: models[0]!, sonnet: models[1]!, haiku: models[2]!, enabledByDefault: argv['models-by-default'] };
+  }
+  const missing = [...(given.id ? [] : ['id']), ...(given.extends ? [] : REQUIRED_WITHOUT_EXTENDS.filter((k) => !given[k]))];
+  if (argv.yes) {
+    if (missing.length > 0) throw new InitError(`missing ${missing.map(flagOf).join(', ')} (--yes asks nothing)`);
+    return given;
+  }
+  if (missing.length === 0) return given;
+  const reader = lineReader();
+  try {
+    const f = fieldSchemas;
+    if (!given.id) given.id = await reader.ask('Profile id (lower-case letters, digits, dashes; the file is <id>.yaml)', '--id', f.id);
+    if (!given.extends) {
+      if (!given.nameEn) given.nameEn = await reader.ask('Provider name, in English', '--name-en', f.displayText);
+      if (!given.nameZh) given.nameZh = await reader.ask('Provider name, in Chinese (中文名称)', '--name-zh', f.displayText);
+      if (!given.region) given.region = (await reader.ask(`Where are most users: cn (mainland China: Node and npm from npmmirror.com) or global`, '--region', f.region, 'global')) as Region;
+      if (!given.baseUrl) given.baseUrl = await reader.ask('ANTHROPIC_BASE_URL (https, without /v1)', '--base-url', f.baseUrl);
+      if (!given.keyUrl) given.keyUrl = await reader.ask('Page where users create an API key (https)', '--key-url', f.httpsUrl);
+      if (!given.models) {
+        const opus = await reader.ask('Model for Opus (empty: no mapping, the provider maps Claude model names itself)', '--model-opus', optional(f.modelName));
+        if (opus) {
+          const sonnet = await reader.ask('Model for Sonnet', '--model-sonnet', f.modelName, opus);
+          const haiku = await reader.ask('Model for Haiku', '--model-haiku', f.modelName, sonnet);
+          const byDefault = await reader.ask('Apply this mapping unless the user declines (y/n)', '--models-by-default', f.yesNo, 'y');
+          given.models = { opus, sonnet, haiku, enabledByDefault: /^y/i.test(byDefault) };
+        }
+      }
+    }
+  } finally {
+    reader.close();
+  }
+  return given;
+}
+
+function flagOf(field: string): string {
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Writes <dir>/<id>.yaml (validated first) and the JSON Schema beside it; returns the file. */
+export async function initProfile(argv: InitOptions, log: (line: string) => void): Promise<string> {
+  const answers = await collectAnswers(argv);
+  const file = path.join(argv.dir, `${answers.id}.yaml`);
+  if (existsSync(file) && !argv.force) throw new InitError(`${file} exists; pass --force to replace it`);
+  const text = profileYaml(answers, argv.schema ? `./${SCHEMA_FILE}` : undefined);
+  const profile = parseProfile(text, file); // nothing is written unless it validates
+  writeFileSync(file, text);
+  log(`wrote ${file} (profile "${profile.id}": ${profile.baseUrl})`);
+  if (argv.schema) {
+    const schemaFile = path.join(argv.dir, SCHEMA_FILE);
+    const schema = `${JSON.stringify(profileJsonSchema(), null, 2)}\n`;
+    if (!existsSync(schemaFile) || readFileSync(schemaFile, 'utf8') !== schema) {
+      writeFileSync(schemaFile, schema);
+      log(`wrote ${schemaFile} (for completion in editors that read the yaml-language-server modeline)`);
+    }
+  }
+  return file;
+}
+
+export const initCommand: CommandModule<object, InitOptions> = {
+  command: 'init',
+  describe: 'Write a new profile: asks for what the flags do not give, validates, writes <id>.yaml',
+  builder: (y) =>
+    y
+      .option('id', { type: 'string', describe: 'profile id (also the file name)' })
+      .option('extends', { type: 'string', describe: 'start from a built-in profile id or a profile file; only what differs is written' })
+      .option('name-en', { type: 'string', describe: 'provider name in English' })
+      .option('name-zh', { type: 'string', describe: 'provider name in Chinese' })
+      .option('region', { choices: REGIONS, describe: 'cn: Node and npm from npmmirror.com; global: nodejs.org and npmjs' })
+      .option('base-url', { type: 'string', describe: 'ANTHROPIC_BASE_URL (https, not ending in /v1)' })
+      .option('key-url', { type: 'string', describe: 'where users create an API key' })
+      .option('model-opus', { type: 'string', describe: 'model mapping for Opus (with --model-sonnet and --model-haiku)' })
+      .option('model-sonnet', { type: 'string' })
+      .option('model-haiku', { type: 'string' })
+      .option('models-by-default', { type: 'boolean', default: true, describe: 'apply the mapping unless the user declines' })
+      .option('timeout-ms', { type: 'string', describe: `API_TIMEOUT_MS (default ${DEFAULT_TIMEOUT_MS} for a new profile)` })
+      .option('node-mirror', { type: 'string', describe: 'Node.js dist mirror (default from --region)' })
+      .option('npm-registry', { type: 'string', describe: 'npm registry (default from --region)' })
+      .option('source', { type: 'string', describe: 'the page the facts come from (recorded as their provenance)' })
+      .option('dir', { type: 'string', default: '.', describe: 'folder to write <id>.yaml into' })
+      .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })
+      .option('yes', { type: 'boolean', default: false, describe: 'ask nothing: fail if a required flag is missing' })
+      .option('schema', { type: 'boolean', default: true, describe: 'write profile.schema.json beside it (--no-schema to skip)' }),
+  handler: async (argv) => {
+    try {
+      await initProfile(argv, (line) => console.log(line));
+    } catch (err) {
+      if (!(err instanceof InitError || err instanceof ProfileError)) throw err;
+      console.error(`ccenv init: ${err.message.trim()}`);
+      process.exitCode = 2;
+    }
+  },
+};

@@ -1,13 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { builtinProfileIds, resolveProfile } from '../profile/load.js';
+import { profileSummary, summaryTable } from '../profile/summary.js';
 
-export const listCommand: CommandModule = {
+export const listCommand: CommandModule<object, { json: boolean }> = {
   command: 'list',
-  describe: 'List the built-in provider profiles',
-  handler: () => {
-    for (const id of builtinProfileIds()) {
-      const p = resolveProfile(id);
-      console.log(`${id.padEnd(16)} ${p.baseUrl.padEnd(52)} ${p.name.en}`);
-    }
+  describe: 'List the built-in provider profiles: endpoint, region, model mapping, how sure each fact is',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'one JSON array instead of a table' }),
+  handler: (argv) => {
+    const summaries = builtinProfileIds().map((id) => profileSummary(resolveProfile(id)));
+    console.log(argv.json ? JSON.stringify(summaries, null, 2) : summaryTable(summaries));
   },
 };

@@ -1,18 +1,22 @@
 import type { CommandModule } from 'yargs';
-import { loadProfileFile, ProfileError } from '../profile/load.js';
+import { ProfileError, resolveProfile } from '../profile/load.js';
 
-export const validateCommand: CommandModule<object, { file: string }> = {
-  command: 'validate <file>',
-  describe: 'Check a profile YAML file against the schema',
-  builder: (y) => y.positional('file', { type: 'string', demandOption: true, describe: 'profile YAML file' }),
+export const validateCommand: CommandModule<object, { profiles: string[] }> = {
+  command: 'validate <profiles..>',
+  describe: 'Check profile YAML files (or built-in ids) against the schema, extends resolved',
+  builder: (y) => y.positional('profiles', { type: 'string', array: true, demandOption: true, describe: 'profile YAML files or built-in ids' }),
   handler: (argv) => {
-    try {
-      const p = loadProfileFile(argv.file);
-      console.log(`${argv.file}: valid profile "${p.id}"`);
-    } catch (err) {
-      if (!(err instanceof ProfileError)) throw err;
-      console.error(err.message);
-      process.exitCode = 2;
+    let failed = 0;
+    for (const arg of argv.profiles) {
+      try {
+        const p = resolveProfile(arg);
+        console.log(`${arg}: valid profile "${p.id}" (${p.baseUrl})`);
+      } catch (err) {
+        if (!(err instanceof ProfileError)) throw err;
+        console.error(err.message);
+        failed++;
+      }
     }
+    if (failed > 0) process.exitCode = 2;
   },
 };

@@ -71,7 +71,9 @@ export function parseProfile(text: string, file: string): Profile {
       const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
       // A bad record key (an env name, a tarball name): zod nests the reason one level down.
       const nested = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : '';
-      return `${file}: ${where}: ${nested ? `invalid name: ${nested}` : issue.message}`;
+      const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+      const message = nested ? `invalid name: ${nested}` : missing ? `is required (${issue.message.replace(/^Invalid input: |, received undefined$/g, '')})` : issue.message;
+      return `${file}: ${where}: ${message}`;
     });
     throw new ProfileError(lines.join('\n'));
   }

@@ -31,6 +31,10 @@ describe('profile schema', () => {
     expect(p.name.zh).toContain('智谱');
     expect(p.models).toEqual({ enabledByDefault: false, opus: 'glm-4.6', sonnet: 'glm-4.6', haiku: 'glm-4.5-air' });
     expect(p.node.minimum).toBe(22);
+    // a China profile: Node and npm from the China mirror
+    expect(p.region).toBe('cn');
+    expect(p.node.mirror).toBe('https://npmmirror.com/mirrors/node');
+    expect(p.npmRegistry).toBe('https://registry.npmmirror.com');
   });
 
   test('every built-in profile is valid', () => {
@@ -38,10 +42,42 @@ describe('profile schema', () => {
     for (const id of builtinProfileIds()) expect(resolveProfile(id).id).toBe(id);
   });
 
-  test('defaults: no models, Node 22 from nodejs.org', () => {
+  test('defaults: no models, region global: Node 22 from nodejs.org, npm\'s own registry', () => {
     const p = parseProfile(base, 'profiles/demo.yaml');
     expect(p.models).toBeUndefined();
+    expect(p.region).toBe('global');
     expect(p.node).toEqual({ minimum: 22, mirror: 'https://nodejs.org/dist' });
+    expect(p.npmRegistry).toBeUndefined();
+    expect(p.provenance).toEqual({});
+  });
+
+  test('region cn: the China mirrors, unless the profile names its own', () => {
+    const cn = parseProfile(base + 'region: cn\n', 'profiles/demo.yaml');
+    expect([cn.node.mirror, cn.npmRegistry]).toEqual(['https://npmmirror.com/mirrors/node', 'https://registry.npmmirror.com']);
+    const own = parseProfile(base + 'region: cn\nnode: { mirror: "https://m.example/node" }\nnpmRegistry: https://npm.example\n', 'profiles/demo.yaml');
+    expect([own.node.mirror, own.npmRegistry]).toEqual(['https://m.example/node', 'https://npm.example']);
+  });
+
+  test('a model mapping names all three models', () => {
+    expect(errorOf(base + 'models: { opus: a, sonnet: b }\n')).toContain('models.haiku: is required');
+    const p = parseProfile(base + 'models: { opus: a, sonnet: b, haiku: c }\n', 'profiles/demo.yaml');
+    expect(p.models).toEqual({ enabledByDefault: false, opus: 'a', sonnet: 'b', haiku: 'c' });
+  });
+
+  test('extra env: CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC only "1", no deprecated or reserved names, timeout 1..2147483647', () => {
+    expect(errorOf(base + 'env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "0" }\n')).toContain('even "0"');
+    expect(errorOf(base + 'env: { ANTHROPIC_SMALL_FAST_MODEL: x }\n')).toContain('env.ANTHROPIC_SMALL_FAST_MODEL: may not be set here: ANTHROPIC_SMALL_FAST_MODEL is deprecated');
+    expect(errorOf(base + 'env: { ANTHROPIC_DEFAULT_OPUS_MODEL: x }\n')).toContain('comes from models.opus');
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: "0" }\n')).toContain('env.API_TIMEOUT_MS');
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: "2147483648" }\n')).toContain('env.API_TIMEOUT_MS');
+    expect(parseProfile(base + 'env: { API_TIMEOUT_MS: "2147483647" }\n', 'profiles/demo.yaml').env).toEqual({ API_TIMEOUT_MS: '2147483647' });
+  });
+
+  test('provenance: a source per fact, with secondary/unverified flags', () => {
+    const p = parseProfile(base + 'provenance:\n  keyUrl: { source: https://demo.example/docs, unverified: true }\n', 'profiles/demo.yaml');
+    expect(p.provenance.keyUrl).toEqual({ source: 'https://demo.example/docs', secondary: false, unverified: true });
+    expect(errorOf(base + 'provenance:\n  colour: { source: x }\n')).toContain('provenance');
+    expect(errorOf(base + 'provenance:\n  keyUrl: {}\n')).toContain('provenance.keyUrl.source');
   });
 
   test('errors name the file and the field path', () => {
@@ -88,10 +124,12 @@ describe('profile schema', () => {
   });
 
   test('exports a JSON Schema', () => {
-    const schema = profileJsonSchema() as { type: string; required: string[]; properties: Record<string, unknown> };
+    const schema = profileJsonSchema() as { type: string; else: { required: string[] }; then: { required: string[] }; properties: Record<string, unknown> };
     expect(schema.type).toBe('object');
-    expect(schema.required).toEqual(expect.arrayContaining(['id', 'name', 'baseUrl', 'keyUrl']));
-    expect(Object.keys(schema.properties)).toContain('models');
+    // a full profile needs its endpoint and names; one that extends another needs only its id
+    expect(schema.else.required).toEqual(expect.arrayContaining(['id', 'name', 'baseUrl', 'keyUrl']));
+    expect(schema.then.required).toEqual(['id', 'extends']);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['extends', 'models', 'region', 'provenance']));
   });
 });
 

@@ -1,0 +1,43 @@
+// What `ccenv list` says about a profile: one line a platform team can act on.
+import type { Profile } from './schema.js';
+
+export interface ProfileSummary {
+  id: string;
+  name: { en: string; zh: string };
+  region: string;
+  baseUrl: string;
+  keyUrl: string;
+  /** "opus/sonnet/haiku" names, "" for none; "(offered)" when not applied by default. */
+  models: string;
+  nodeMirror: string;
+  npmRegistry: string;
+  /** Facts marked secondary or unverified, e.g. "keyUrl unverified". */
+  caveats: string[];
+}
+
+export function profileSummary(p: Profile): ProfileSummary {
+  const m = p.models;
+  const names = m ? [...new Set([m.opus, m.sonnet, m.haiku])].join('/') : '';
+  const caveats = Object.entries(p.provenance).flatMap(([fact, f]) => [
+    ...(f?.secondary ? [`${fact} secondary`] : []),
+    ...(f?.unverified ? [`${fact} unverified`] : []),
+  ]);
+  return {
+    id: p.id,
+    name: p.name,
+    region: p.region,
+    baseUrl: p.baseUrl,
+    keyUrl: p.keyUrl,
+    models: m ? (m.enabledByDefault ? names : `${names} (offered)`) : '',
+    nodeMirror: p.node.mirror,
+    npmRegistry: p.npmRegistry ?? 'https://registry.npmjs.org',
+    caveats,
+  };
+}
+
+export function summaryTable(rows: ProfileSummary[]): string {
+  const header = ['ID', 'REGION', 'BASE URL', 'MODELS', 'NAME', 'CAVEATS'];
+  const cells = rows.map((r) => [r.id, r.region, r.baseUrl, r.models || '-', r.name.en, r.caveats.join(', ') || '-']);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  return [header, ...cells].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}

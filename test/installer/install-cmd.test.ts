@@ -28,7 +28,7 @@ import {
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 import { repoPath } from '../../src/paths.js';
 import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
-import { loadProfileFile, resolveProfile } from '../../src/profile/load.js';
+import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
 
@@ -411,5 +411,26 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(bad.stderr).toContain('Checksum mismatch');
     expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
   });
+  test('every built-in profile\'s install.cmd writes its own endpoint, env and default mapping; CCENV_MODEL_OPUS overrides one entry', async () => {
+    for (const id of builtinProfileIds()) {
+      resetUserFiles(prefix);
+      const p = resolveProfile(id);
+      const file = path.join(work, `install-${id}.cmd`);
+      copyFileSync(repoPath('dist', id, 'install.cmd'), file);
+      const key = `sk-${id}-cmd-123`;
+      const r = await install(['--yes'], { env: { CCENV_API_KEY: key }, file });
+      expect(r.stderr, id).toBe('');
+      expect(r.code, id).toBe(0);
+      const mapped = p.models?.enabledByDefault
+        ? { ANTHROPIC_DEFAULT_OPUS_MODEL: p.models.opus, ANTHROPIC_DEFAULT_SONNET_MODEL: p.models.sonnet, ANTHROPIC_DEFAULT_HAIKU_MODEL: p.models.haiku }
+        : {};
+      expect(readSettings().env, id).toEqual({ ANTHROPIC_AUTH_TOKEN: key, ANTHROPIC_BASE_URL: p.baseUrl, ...p.env, ...mapped });
+    }
+    resetUserFiles(prefix);
+    const minimax = resolveProfile('minimax');
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-override-123', CCENV_MODEL_OPUS: 'MiniMax-M9' }, file: path.join(work, 'install-minimax.cmd') });
+    expect(r.code).toBe(0);
+    expect(readSettings().env).toMatchObject({ ANTHROPIC_DEFAULT_OPUS_MODEL: 'MiniMax-M9', ANTHROPIC_DEFAULT_SONNET_MODEL: minimax.models!.sonnet, ANTHROPIC_DEFAULT_HAIKU_MODEL: minimax.models!.haiku });
+  }, 300_000);
 });
 

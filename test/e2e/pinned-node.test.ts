@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ensureNodeMirror, nodeDistName, type NodeMirror } from '../../src/harness/node-mirror.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
-import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
+import { standardSites } from '../../src/harness/sites.js';
 import { parseProfile } from '../../src/profile/load.js';
 import { loadCatalog } from '../../src/messages/catalog.js';
 import { renderDistTree } from '../../src/publish/dist-tree.js';
@@ -58,7 +58,7 @@ async function install(faults: Parameters<typeof runScenario>[0]['faults'], env:
 
 describe('a pinned Node.js release', () => {
   test('installs from v<version>/ with the embedded checksum, even when SHASUMS256.txt is tampered', async () => {
-    const r = await install([{ host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'tamper-shasums' }], { CCENV_NO_MODIFY_PATH: '1' });
+    const r = await install([{ host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'tamper-shasums' }], { CCENV_NO_MODIFY_PATH: '1' });
     expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned`);
     expect(r.stdout).toContain(`Verified ${nodeDistName(mirror.version)}.tar.xz`);
     expect(r.stdout).toContain(`Node.js v${mirror.version} installed`);
@@ -66,15 +66,15 @@ describe('a pinned Node.js release', () => {
     expect(r.stdout).toContain('env\n');
     expect(r.stdout).not.toMatch(/^\.profile$/m);
     expect(r.stdout).not.toContain('Added Node.js to PATH');
-    expect(r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => q.url)).toEqual([
-      `${CN_MIRRORS.nodePrefix}/v${mirror.version}/${nodeDistName(mirror.version)}.tar.xz`,
+    expect(r.requests.filter((q) => q.host === 'nodejs.org').map((q) => q.url)).toEqual([
+      `/dist/v${mirror.version}/${nodeDistName(mirror.version)}.tar.xz`,
     ]);
   }, 600_000);
 
   test('a tarball that does not match the embedded checksum exits 3 and installs nothing', async () => {
-    const r = await install([{ host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'corrupt' }]);
+    const r = await install([{ host: 'nodejs.org', path: '*.tar.xz', kind: 'corrupt' }]);
     expect(r.stdout).toContain('RC=3');
-    expect(r.stderr).toContain(`Checksum mismatch for ${CN_MIRRORS.nodeUrl}/v${mirror.version}/`);
+    expect(r.stderr).toContain(`Checksum mismatch for https://nodejs.org/dist/v${mirror.version}/`);
     expect(r.stdout).toMatch(/\.ccenv.*No such file/);
   }, 600_000);
 });

@@ -1,5 +1,6 @@
 // `ccenv build --check` on a copy of the repository: fresh passes, a template or profile edit fails,
-// and a shellcheck finding stops the build before anything is written.
+// and a shellcheck finding stops the build before anything is written. Builds lint all nine
+// profiles (seconds each when shellcheck's cache is cold), hence the long timeouts.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ describe('ccenv build --check', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/dist\/ is fresh/);
-  });
+  }, 300_000);
 
   test('fails after a template edit, and build makes it fresh again', async () => {
     const tpl = path.join(copy, 'templates', 'install.sh.hbs');
@@ -43,7 +44,7 @@ describe('ccenv build --check', () => {
     expect((await ccenv('build', '--check')).exitCode).toBe(0);
     writeFileSync(tpl, original);
     expect((await ccenv('build')).exitCode).toBe(0);
-  });
+  }, 300_000);
 
   test('fails after a profile edit', async () => {
     const file = path.join(copy, 'profiles', 'zhipu.yaml');
@@ -53,7 +54,7 @@ describe('ccenv build --check', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('stale: dist/zhipu/install.sh');
     writeFileSync(file, original);
-  });
+  }, 300_000);
 
   test('an invalid profile exits 2 naming the file and field', async () => {
     const bad = path.join(copy, 'bad.yaml');
@@ -73,5 +74,5 @@ describe('ccenv build --check', () => {
     expect(r.stderr).toMatch(/install\.sh:\d+:\d+: info SC2086/);
     expect(readFileSync(path.join(copy, 'dist', 'zhipu', 'install.sh'), 'utf8')).toBe(before);
     writeFileSync(tpl, original);
-  });
+  }, 300_000);
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ZodType } from 'zod';
 import { profileYaml, REQUIRED_WITHOUT_EXTENDS, type ProfileAnswers } from '../profile/init.js';
-import { parseProfile, ProfileError } from '../profile/load.js';
+import { builtinProfileIds, parseProfile, ProfileError } from '../profile/load.js';
 import { REGIONS, type Region } from '../profile/regions.js';
 import { fieldSchemas, profileJsonSchema } from '../profile/schema.js';
 
@@ -61,7 +61,7 @@ const optional = (schema: ZodType<string>): ZodType<string> => schema.or(fieldSc
 async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
   const given: ProfileAnswers = {
     id: argv.id ?? '',
-    extends: argv.extends,
+    extends: argv.extends === undefined ? undefined : extendsFromDir(argv.extends, argv.dir),
     nameEn: argv['name-en'],
     nameZh: argv['name-zh'],
     region: argv.region,
@@ -108,6 +108,13 @@ async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
     reader.close();
   }
   return given;
+}
+
+/** A built-in id stays as it is; a path given from here is rewritten relative to the new file's folder. */
+function extendsFromDir(value: string, dir: string): string {
+  if (builtinProfileIds().includes(value)) return value;
+  const rel = path.relative(path.resolve(dir), path.resolve(value));
+  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 function flagOf(field: string): string {

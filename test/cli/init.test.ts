@@ -1,7 +1,7 @@
 // `ccenv init` through the compiled CLI: flags alone, answers on stdin, refusals; every file it
 // writes validates and builds.
 import { describe, expect, test } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -60,6 +60,18 @@ describe('ccenv init', () => {
     expect(existsSync(path.join(dir, 'profile.schema.json'))).toBe(false);
     const p = loadProfileFile(path.join(dir, 'corp-glm.yaml'));
     expect([p.baseUrl, p.node.mirror, p.npmRegistry]).toEqual(['https://open.bigmodel.cn/api/anthropic', 'https://mirror.corp.example/node', 'https://registry.npmmirror.com']);
+  });
+
+  test('--extends with a path from the current folder is written relative to the new file', async () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'base'));
+    mkdirSync(path.join(dir, 'out'));
+    writeFileSync(path.join(dir, 'base', 'team.yaml'), 'extends: zai\nid: team\nregion: cn\n');
+    const r = await ccenv(dir, ['init', '--yes', '--extends', 'base/team.yaml', '--id', 'corp', '--dir', 'out', '--no-schema']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'out', 'corp.yaml'), 'utf8')).toContain('extends: ../base/team.yaml');
+    const p = loadProfileFile(path.join(dir, 'out', 'corp.yaml'));
+    expect([p.baseUrl, p.region]).toEqual(['https://api.z.ai/api/anthropic', 'cn']);
   });
 
   test('refusals, exit 2, nothing written: missing flags with --yes, no answers left, an invalid flag value, an existing file', async () => {

@@ -5,10 +5,12 @@ import { describe, expect, test } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { repoPath } from '../../src/paths.js';
 
 const schema = JSON.parse(readFileSync(repoPath('profiles', 'profile.schema.json'), 'utf8'));
 const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+addFormats.default(ajv); // the schema's "uri" fields are checked too
 const validate = ajv.compile(schema);
 const yamlOf = (...parts: string[]) => parse(readFileSync(repoPath(...parts), 'utf8'));
 
@@ -28,5 +30,6 @@ describe('profile.schema.json', () => {
     expect(validate({ ...zhipu, region: 'eu' })).toBe(false);
     expect(validate({ ...zhipu, models: { opus: 'a', sonnet: 'b' } })).toBe(false);
     expect(validate({ extends: 'zhipu' })).toBe(false); // its own id is required
+    expect(validate({ ...zhipu, keyUrl: 'not a url' })).toBe(false);
   });
 });

@@ -6,8 +6,12 @@ import { checkKey, findBadChar, maskSecret, type CharKind } from './key.js';
 import type { ModelMapping } from './plan.js';
 
 export interface Args {
-  /** check-key: validate the key typed at the installer's prompt, change nothing. */
-  mode: 'configure' | 'uninstall' | 'check-key';
+  /**
+   * check-key: validate the key typed at the installer's prompt, change nothing.
+   * doctor: report what Claude Code will use and why (with check: also the live request).
+   * check: only the live request against the configured endpoint.
+   */
+  mode: 'configure' | 'uninstall' | 'check-key' | 'doctor' | 'check';
   dryRun: boolean;
 }
 
@@ -22,6 +26,8 @@ export function parseArgs(argv: readonly string[]): Args {
     if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--uninstall') args.mode = 'uninstall';
     else if (arg === '--check-key') args.mode = 'check-key';
+    else if (arg === '--doctor') args.mode = 'doctor';
+    else if (arg === '--check') args.mode = args.mode === 'doctor' ? 'doctor' : 'check';
     else throw new CcenvError(EXIT.usage, 'cfg_err_unknown_option', { option: showArg(arg) });
   }
   return args;

@@ -53,6 +53,7 @@ import {
   type Receipt,
 } from './receipt.js';
 import { describeOp, KEY_PLACEHOLDER, scrub } from './report.js';
+import { diagnose } from './doctor.js';
 
 /** How often a configure or uninstall run starts over when another program changes a file under it. */
 export const MAX_ATTEMPTS = 5;
@@ -420,6 +421,7 @@ export function run(plan: ConfigurePlan, io: Io): number {
     const args = parseArgs(io.argv);
     const paths = resolvePaths(io.env, io.homedir, io.cwd);
     const ctx: Context = { plan, io, t: messages.t, messages, paths, args };
+    if (args.mode === 'doctor' || args.mode === 'check') throw new Error('--doctor and --check run through runDiagnosis');
     if (args.mode === 'uninstall') return uninstall(ctx);
     if (args.mode === 'check-key') {
       readKey(io.env, false, true);
@@ -439,6 +441,32 @@ export function run(plan: ConfigurePlan, io: Io): number {
   }
 }
 
+/**
+ * --doctor [--check] and --check: reads only, and talks to the endpoint (asynchronous). The key is
+ * never needed from CCENV_API_KEY: the check uses the one Claude Code itself will send.
+ */
+export async function runDiagnosis(plan: ConfigurePlan, io: Io, platform: NodeJS.Platform = process.platform): Promise<number> {
+  const messages = createMessages(plan.messages, pickLang(io.env[INPUT_ENV.lang]));
+  try {
+    const args = parseArgs(io.argv);
+    const paths = resolvePaths(io.env, io.homedir, io.cwd);
+    const check = args.mode === 'check' || io.argv.includes('--check');
+    return await diagnose(plan, { ...io, platform }, messages.t, paths, { report: args.mode === 'doctor', check });
+  } catch (e) {
+    if (e instanceof CcenvError) {
+      io.err(messages.t(e.messageId, e.params));
+      return e.exitCode;
+    }
+    io.err(messages.t('cfg_err_unexpected', { message: e instanceof Error ? e.message : String(e) }));
+    return EXIT.unexpected;
+  }
+}
+
+/** Whether argv asks for the diagnosis rather than a change. */
+export function wantsDiagnosis(argv: readonly string[]): boolean {
+  return argv.includes('--doctor') || argv.includes('--check');
+}
+
 /** Called by the bundle's last line with the plan fixed at build time. */
 export function main(plan: ConfigurePlan): void {
   const io: Io = {
@@ -450,6 +478,13 @@ export function main(plan: ConfigurePlan): void {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
   };
+  if (wantsDiagnosis(io.argv)) {
+    runDiagnosis(plan, io).then(
+      (code) => (process.exitCode = code),
+      () => (process.exitCode = EXIT.unexpected),
+    );
+    return;
+  }
   let code: number;
   try {
     code = run(plan, io);

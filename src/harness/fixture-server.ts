@@ -74,6 +74,8 @@ export type Fault = FaultMatch & {
     | { kind: 'truncate' }
     /** Closes the connection without an answer. */
     | { kind: 'reset' }
+    /** Accepts the request and never answers (the connection stays open until the client gives up). */
+    | { kind: 'hang' }
   );
 
 export interface RecordedRequest {
@@ -254,6 +256,11 @@ export async function startFixtureServer(opts: FixtureServerOptions): Promise<Fi
       if (fault?.kind === 'reset') {
         record.status = 0;
         req.socket.destroy();
+        finish();
+        return;
+      }
+      if (fault?.kind === 'hang') {
+        record.status = 0;
         finish();
         return;
       }

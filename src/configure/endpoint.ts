@@ -1,0 +1,96 @@
+// Talking to the provider: whether its endpoint answers at all (no key sent), and one minimal
+// request that tells a rejected key from an unreachable endpoint from a working setup.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+export type Probe = { kind: 'answered'; status: number; ms: number } | { kind: 'unreachable'; reason: string; ms: number };
+
+interface Response {
+  status: number;
+  body: string;
+}
+
+function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const lib = url.protocol === 'http:' ? http : https;
+    const req = lib.request(url, { method, headers: { ...headers, ...(body === null ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        // an error body is short; keep the first 64 kB of anything else
+        if (size < 65536) chunks.push(c);
+        size += c.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
+}
+
+function reasonOf(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}${err.message && !err.message.includes(err.code) ? `: ${err.message}` : ''}` : String(err.message ?? e);
+}
+
+/** GET the base URL without a key: any HTTP status means the endpoint answers. */
+export async function probeEndpoint(baseUrl: string, timeoutMs: number): Promise<Probe> {
+  const started = Date.now();
+  try {
+    const r = await request(new URL(baseUrl), 'GET', { 'user-agent': 'ccenv-doctor' }, null, timeoutMs);
+    return { kind: 'answered', status: r.status, ms: Date.now() - started };
+  } catch (e) {
+    return { kind: 'unreachable', reason: reasonOf(e), ms: Date.now() - started };
+  }
+}
+
+export type CheckResult =
+  | { kind: 'works'; status: number; ms: number }
+  | { kind: 'rejected'; status: number; message: string }
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'unreachable'; reason: string };
+
+/** The provider's own explanation from an Anthropic-style error body, one line, at most 300 characters. */
+function errorMessage(body: string): string {
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const e = parsed.error;
+    text = typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : typeof parsed.message === 'string' ? parsed.message : body;
+  } catch {
+    /* not JSON: the text as it is */
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+export interface CheckRequest {
+  baseUrl: string;
+  /** ANTHROPIC_AUTH_TOKEN goes as a Bearer token, ANTHROPIC_API_KEY as x-api-key (as Claude Code sends them). */
+  auth: { kind: 'token' | 'api-key'; value: string };
+  model: string;
+  timeoutMs: number;
+}
+
+/** One message of one token: 2xx works, 401/403 the key is rejected, anything else is the endpoint refusing. */
+export async function checkEndpoint(c: CheckRequest): Promise<CheckResult> {
+  const url = new URL(`${c.baseUrl.replace(/\/+$/, '')}/v1/messages`);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'anthropic-version': '2023-06-01',
+    'user-agent': 'ccenv-check',
+    ...(c.auth.kind === 'token' ? { authorization: `Bearer ${c.auth.value}` } : { 'x-api-key': c.auth.value }),
+  };
+  const body = JSON.stringify({ model: c.model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
+  const started = Date.now();
+  try {
+    const r = await request(url, 'POST', headers, body, c.timeoutMs);
+    if (r.status >= 200 && r.status < 300) return { kind: 'works', status: r.status, ms: Date.now() - started };
+    if (r.status === 401 || r.status === 403) return { kind: 'rejected', status: r.status, message: errorMessage(r.body) };
+    return { kind: 'refused', status: r.status, message: errorMessage(r.body) };
+  } catch (e) {
+    return { kind: 'unreachable', reason: reasonOf(e) };
+  }
+}

@@ -432,5 +432,37 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(r.code).toBe(0);
     expect(readSettings().env).toMatchObject({ ANTHROPIC_DEFAULT_OPUS_MODEL: 'MiniMax-M9', ANTHROPIC_DEFAULT_SONNET_MODEL: minimax.models!.sonnet, ANTHROPIC_DEFAULT_HAIKU_MODEL: minimax.models!.haiku });
   }, 300_000);
+  test('--doctor: the project file and a user variable in HKCU\\Environment are named, the key masked; --check cannot reach the endpoint under Wine (exit 3)', async () => {
+    const key = 'sk-doctor-cmd-4242abcd';
+    const configured = await install(['--yes'], { env: { CCENV_API_KEY: key } });
+    expect(configured.code).toBe(0);
+    mkdirSync(path.join(work, '.claude'), { recursive: true });
+    writeFileSync(path.join(work, '.claude', 'settings.json'), '{"env":{"ANTHROPIC_BASE_URL":"https://proxy.corp.example/anthropic"}}');
+    await runWine(prefix, ['reg', 'add', 'HKCU\\Environment', '/v', 'ANTHROPIC_API_KEY', '/t', 'REG_SZ', '/d', 'sk-stale-registry-9876', '/f'], { cwd: work });
+    try {
+      const r = await install(['--doctor']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const out = r.stdout.replace(/\r\n/g, '\n');
+      const project = `${windowsPath(work)}\\.claude\\settings.json`;
+      expect(out).toContain('ccenv doctor: Claude Code with Zhipu GLM Coding Plan (profile zhipu). Nothing is changed.');
+      expect(out).toContain('managed settings: C:\\ProgramData\\ClaudeCode\\managed-settings.json (not present)');
+      expect(out).toContain(`ANTHROPIC_BASE_URL = https://proxy.corp.example/anthropic  (from project ${project})`);
+      expect(out).toContain('ANTHROPIC_AUTH_TOKEN = sk-d...abcd  (from user ');
+      expect(out).toContain('HKCU\\Environment: ANTHROPIC_API_KEY=sk-s...9876 (in effect in new shells: no settings file sets it)');
+      // a new process gets the user's variables from the registry (Wine does this as Windows does)
+      expect(out).toContain('! ANTHROPIC_API_KEY is set (HKCU\\Environment; the environment of this shell)');
+      expect(out).toContain(`! ANTHROPIC_BASE_URL is https://proxy.corp.example/anthropic (from project ${project})`);
+      expect(out).not.toContain(key);
+      expect(out).not.toContain('sk-stale-registry-9876');
+      const check = await install(['--check', '--doctor']);
+      expect(check.code).toBe(3);
+      expect(check.stderr).toContain('Check: https://proxy.corp.example/anthropic cannot be reached: ');
+      expect(`${check.stdout}${check.stderr}`).not.toContain(key);
+    } finally {
+      await runWine(prefix, ['reg', 'delete', 'HKCU\\Environment', '/v', 'ANTHROPIC_API_KEY', '/f'], { cwd: work });
+      rmSync(path.join(work, '.claude'), { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 

@@ -63,10 +63,19 @@ describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
     // node reads the program from stdin; its arguments are flags only
     expect(text).toContain("$ConfigureProgram | & $NodeExe '-' @Arguments | Out-Host");
     const calls = [...text.matchAll(/Invoke-CcenvConfigure \$\w+ (@\([^)]*\)|\$\w+) /g)].map((m) => m[1]);
-    expect(calls.sort()).toEqual(["$configureArgs", "@('--check-key')", "@('--uninstall')"].sort());
+    expect(calls.sort()).toEqual(["$configureArgs", "$doctorArgs", "@('--check')", "@('--check-key')", "@('--uninstall')"].sort());
     expect(text).toMatch(/finally \{\n {4}# A key typed at the prompt[^\n]*\n {4}if \(\$State\.KeyFromPrompt\) \{\n {8}Remove-Item Env:\\CCENV_API_KEY/);
     // npm runs without it
     expect(text).toMatch(/Remove-Item Env:\\CCENV_API_KEY -ErrorAction SilentlyContinue\n {4}try \{\n[^]*?& \$npm @arguments/);
+  });
+
+  test('-Doctor and -Check hand over to the configure program (the diagnosis is written once, there)', () => {
+    expect(body).toMatch(/param\([^)]*\[switch\]\$Doctor,\n {4}\[switch\]\$Check\n\)/);
+    // -Doctor runs before anything is installed or asked, and needs no key
+    expect(text).toMatch(/try \{\n {4}if \(\$Doctor\) \{\n {8}Invoke-CcenvDoctor\n/);
+    expect(text).toContain("$doctorArgs = @('--doctor', '--check')");
+    // -Check after configuring: its exit code becomes the script's
+    expect(text).toMatch(/if \(\$Check\) \{\n[^\n]*\n {20}\$rc = Invoke-CcenvConfigure \$nodeExe @\('--check'\) \$false\n {20}if \(\$rc -ne 0\) \{\n {24}Stop-Ccenv \$rc ''/);
   });
 
   test('the configure program is the same bytes as in install.sh', () => {

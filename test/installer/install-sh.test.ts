@@ -1,7 +1,7 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../../src/harness/run-installer.js';
@@ -270,5 +270,34 @@ describe('install.sh: Node.js and Claude Code missing, with no way to get them (
     expect(allowed.exitCode).toBe(3);
     expect(allowed.stderr).toContain('--proto =https,http');
     expect(allowed.stderr).toContain('Download failed: http://mirror.example/node/latest-v22.x/SHASUMS256.txt');
+  });
+});
+
+describe('--doctor on a machine', () => {
+  // posh reads no flags after a script on stdin (`sh -s -- --doctor`): it runs the others
+  test('runs under every shell that takes flags from a pipe, without a key or a terminal; changes nothing, exit 0', async () => {
+    for (const shell of allShells().filter((s) => s.name !== 'posh')) {
+      const m = await machine();
+      writeSettings(m, JSON.stringify({ env: { ...ZHIPU_ENV, ANTHROPIC_AUTH_TOKEN: 'sk-doctor-sh-123456' } }));
+      const before = snapshotTree(m.home);
+      const r = await runInstaller({ shell, machine: m, script, args: ['--doctor'], env: { CCENV_CHECK_TIMEOUT_MS: '1000' } });
+      expect(r.exitCode, `${shell.name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('ccenv doctor: Claude Code with Zhipu GLM Coding Plan (profile zhipu). Nothing is changed.');
+      expect(r.stdout).toContain('ANTHROPIC_AUTH_TOKEN = sk-d...3456  (from user ');
+      expect(r.stdout).not.toContain('Setting up Claude Code');
+      expect(r.stdout + r.stderr).not.toContain('sk-doctor-sh-123456');
+      expect(snapshotTree(m.home)).toEqual(before);
+    }
+  }, 120_000);
+
+  test('without Node.js it says what to do instead, exit 0; --help lists --doctor and --check', async () => {
+    const m = await machine();
+    rmSync(path.join(m.bin, 'node'));
+    const r = await runInstaller({ shell: dash, machine: m, script, args: ['--doctor'] });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('No Node.js found: the diagnosis needs it.');
+    const help = await runInstaller({ shell: dash, machine: m, script, args: ['--help'] });
+    expect(help.stdout).toContain('--doctor      explain what Claude Code will use and why');
+    expect(help.stdout).toContain('--check       send one request with the configured key');
   });
 });

@@ -47,10 +47,19 @@ function timeoutMs(env: Record<string, string | undefined>): number {
   return n > 0 && n <= MAX_TIMEOUT_MS ? n : DEFAULT_TIMEOUT_MS;
 }
 
+/** Message id naming each place a value can come from. */
+const KIND_MESSAGE: Record<SettingsSource['kind'] | 'environment', string> = {
+  managed: 'cfg_doc_kind_managed',
+  local: 'cfg_doc_kind_local',
+  project: 'cfg_doc_kind_project',
+  user: 'cfg_doc_kind_user',
+  environment: 'cfg_doc_kind_environment',
+};
+
 const shown = (name: string, value: string) => (isSecretName(name) ? maskSecret(value) : value);
 
 function describeSetter(ctx: Ctx, s: Setter): string {
-  return s.kind === 'environment' ? ctx.t('cfg_doc_kind_environment') : `${ctx.t(`cfg_doc_kind_${s.kind}`)} ${s.path}`;
+  return s.kind === 'environment' ? ctx.t(KIND_MESSAGE.environment) : `${ctx.t(KIND_MESSAGE[s.kind])} ${s.path}`;
 }
 
 /** First file called `name` (or name.cmd / name.exe on Windows) in PATH. */
@@ -106,7 +115,7 @@ function reportFiles(ctx: Ctx, sources: SettingsSource[]): void {
   const { io, t } = ctx;
   io.out(t('cfg_doc_files'));
   for (const s of sources) {
-    const kind = t(`cfg_doc_kind_${s.kind}`);
+    const kind = t(KIND_MESSAGE[s.kind]);
     if (!s.exists) io.out(t('cfg_doc_file_absent', { kind, path: s.path }));
     else if (s.problem) io.out(t('cfg_doc_file_bad', { kind, path: s.path, problem: s.problem }));
     else {
@@ -147,9 +156,9 @@ function problems(ctx: Ctx, sources: SettingsSource[], values: EffectiveValue[],
   const value = (name: string) => values.find((v) => v.name === name);
   for (const s of sources) if (s.exists && s.problem) found.push(t('cfg_doc_p_unreadable', { path: s.path, problem: s.problem }));
   const staleKey = [
-    ...sources.filter((s) => CLAUDE_ENV.apiKey in s.env).map((s) => `${t(`cfg_doc_kind_${s.kind}`)} ${s.path}`),
+    ...sources.filter((s) => CLAUDE_ENV.apiKey in s.env).map((s) => `${t(KIND_MESSAGE[s.kind])} ${s.path}`),
     ...(exports ?? []).filter((e) => e.name === CLAUDE_ENV.apiKey).map((e) => (e.line === undefined ? e.where : `${e.where}:${e.line}`)),
-    ...(ctx.io.env[CLAUDE_ENV.apiKey] ? [t('cfg_doc_kind_environment')] : []),
+    ...(ctx.io.env[CLAUDE_ENV.apiKey] ? [t(KIND_MESSAGE.environment)] : []),
   ];
   if (staleKey.length > 0) found.push(t('cfg_doc_p_stale_api_key', { sources: [...new Set(staleKey)].join('; ') }));
   const token = value(CLAUDE_ENV.authToken);

@@ -50,7 +50,8 @@ describe('buildConfigureProgram', () => {
     const text = await loadConfigureArtifact();
     const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(required.length).toBeGreaterThan(0);
-    for (const name of required) expect(name).toMatch(/^node:(fs|path|os|crypto)$/);
+    // files, the key check, and for --doctor/--check: http(s) to the endpoint, reg.exe / claude --version
+    for (const name of required) expect(name).toMatch(/^node:(fs|path|os|crypto|http|https|child_process)$/);
     expect(text).not.toMatch(/\bimport\s*\(|import\.meta/);
   });
 

@@ -15,16 +15,17 @@ $(NPM_STAMP): package.json package-lock.json
 compile: deps
 	node_modules/.bin/tsc -p tsconfig.json
 
+# dist/ here is the development tree: latest files only (a release build adds immutable v<version>/).
 build: compile
-	$(CLI) build --out dist
+	$(CLI) build --out dist --no-versioned
 	$(CLI) schema > profiles/profile.schema.json
 
 lint: compile
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
-	$(CLI) build --out dist --check
+	$(CLI) build --out dist --no-versioned --check
 
 test: compile
-	$(CLI) build --out dist --check
+	$(CLI) build --out dist --no-versioned --check
 	$(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
 
 e2e: compile

@@ -6,6 +6,9 @@ export interface BuildOptions {
   out: string;
   check: boolean;
   lint: boolean;
+  'base-url'?: string;
+  versioned: boolean;
+  'sign-key'?: string;
 }
 
 export const buildCommand: CommandModule<object, BuildOptions> = {
@@ -16,8 +19,12 @@ export const buildCommand: CommandModule<object, BuildOptions> = {
       .option('profile', { type: 'string', array: true, describe: 'built-in profile id or path to a profile YAML (default: all built-in)' })
       .option('out', { type: 'string', default: 'dist', describe: 'output folder' })
       .option('check', { type: 'boolean', default: false, describe: 'write nothing; fail if the output folder is stale' })
-      .option('lint', { type: 'boolean', default: true, describe: 'run shellcheck on the sh installers (--no-lint to skip)' }),
+      .option('lint', { type: 'boolean', default: true, describe: 'run shellcheck on the sh installers (--no-lint to skip)' })
+      .option('base-url', { type: 'string', describe: 'where the output folder will be served from (the pages and manifest.json show commands with it)' })
+      .option('versioned', { type: 'boolean', default: true, describe: 'also write immutable v<version>/ copies (--no-versioned: latest only)' })
+      .option('sign-key', { type: 'string', describe: 'SSH private key: sign every SHA256SUMS (ssh-keygen -Y sign)' }),
   handler: async (argv) => {
-    process.exitCode = await buildInstallers(argv, (line) => console.log(line), (line) => console.error(line));
+    const req = { ...argv, baseUrl: argv['base-url'], signKey: argv['sign-key'] };
+    process.exitCode = await buildInstallers(req, (line) => console.log(line), (line) => console.error(line));
   },
 };

@@ -1,8 +1,7 @@
 // Talking to the provider: whether its endpoint answers at all (no key sent), and one minimal
 // request that tells a rejected key from an unreachable endpoint from a working setup.
 
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
 
 export type Probe = { kind: 'answered'; status: number; ms: number } | { kind: 'unreachable'; reason: string; ms: number };
 
@@ -11,9 +10,10 @@ interface Response {
   body: string;
 }
 
-function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
+async function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
+  // Loaded only here: loading TLS reads NODE_EXTRA_CA_CERTS, whose warnings a plain configure run must not print.
+  const lib: { request: typeof Http.request } = url.protocol === 'http:' ? await import('node:http') : await import('node:https');
   return new Promise((resolve, reject) => {
-    const lib = url.protocol === 'http:' ? http : https;
     const req = lib.request(url, { method, headers: { ...headers, ...(body === null ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -51,6 +51,8 @@ export interface StaticSiteOptions {
   index?: boolean;
   /** Extra headers for every file. */
   headers?: Record<string, string>;
+  /** Headers by the path asked for (posix, relative to the folder; a folder path ends in '/'). */
+  headersFor?: (relPath: string) => Record<string, string>;
 }
 
 export function staticHandler(opts: StaticSiteOptions): Handler {
@@ -58,11 +60,13 @@ export function staticHandler(opts: StaticSiteOptions): Handler {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain' }, body: 'method not allowed\n' };
     }
-    let sub = req.subpath;
+    const asked = req.subpath;
+    let sub = asked;
     if (sub.endsWith('/') && opts.index !== false) sub += 'index.html';
     const file = resolveInside(opts.dir, sub);
     if (!file) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found\n' };
-    return { status: 200, headers: { 'content-type': contentTypeFor(file), ...(opts.headers ?? {}) }, file };
+    const own = opts.headersFor?.(path.posix.normalize('/' + asked).replace(/^\/+/, '')) ?? {};
+    return { status: 200, headers: { 'content-type': contentTypeFor(file), ...(opts.headers ?? {}), ...own }, file };
   };
 }
 

@@ -6,13 +6,44 @@ import { formatFinding, shellcheck, ToolMissingError } from '../lint/shellcheck.
 import { checkPowerShell, formatPsFinding } from '../lint/powershell.js';
 import { checkCmd, formatCmdFinding } from '../lint/cmd.js';
 import { CCENV_VERSION } from '../version.js';
-import { checkDistTree, isStale, renderDistTree, writeDistTree } from './dist-tree.js';
+import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree } from './dist-tree.js';
+import { signSums, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
+import { execa } from 'execa';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 
 export interface BuildRequest {
   profile?: string[] | undefined;
   out: string;
   check: boolean;
   lint: boolean;
+  /** Where dist/ will be served from; the commands on the pages and in manifest.json use it. */
+  baseUrl?: string | undefined;
+  /** Write the immutable v<version>/ copies (default true). */
+  versioned?: boolean | undefined;
+  /** An SSH private key: every SHA256SUMS written gets a SHA256SUMS.sig. */
+  signKey?: string | undefined;
+}
+
+/** The public half of an SSH private key (shown on the pages for verification). */
+async function publicKeyOf(privateKey: string): Promise<string> {
+  const r = await execa('ssh-keygen', ['-y', '-f', privateKey], { reject: false, stdin: 'ignore' });
+  if (r.exitCode !== 0) throw new BuildInputError(`--sign-key ${privateKey}: not a readable SSH private key without a passphrase (${r.stderr.trim() || `exit ${r.exitCode ?? '?'}`})`);
+  return r.stdout.trim().split(/\s+/).slice(0, 2).join(' ');
+}
+
+class BuildInputError extends Error {}
+
+function normalizeBaseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BuildInputError(`--base-url ${url}: not a URL`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new BuildInputError(`--base-url ${url}: must be an http(s) URL`);
+  if (parsed.search || parsed.hash || /[\s"'<>`]/.test(url)) throw new BuildInputError(`--base-url ${url}: no query, fragment, spaces or quotes`);
+  return parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
 }
 
 type Log = (line: string) => void;
@@ -22,19 +53,23 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
   const all = !req.profile || req.profile.length === 0;
   let profiles: Profile[];
   let catalog;
+  let cdnBase: string | null = null;
+  let signer = null;
   try {
     profiles = (all ? builtinProfileIds() : (req.profile as string[])).map(resolveProfile);
     catalog = loadCatalog();
+    if (req.baseUrl) cdnBase = normalizeBaseUrl(req.baseUrl);
+    if (req.signKey) signer = { publicKey: await publicKeyOf(req.signKey) };
   } catch (err) {
-    if (err instanceof ProfileError || err instanceof CatalogError) {
+    if (err instanceof ProfileError || err instanceof CatalogError || err instanceof BuildInputError) {
       error(err.message);
       return 2;
     }
     throw err;
   }
-  const tree = await renderDistTree(profiles, catalog, CCENV_VERSION);
+  const tree = await renderDistTree(profiles, catalog, CCENV_VERSION, { cdnBase, versioned: req.versioned ?? true, signer });
   if (req.lint) {
-    const shFiles = [...tree].filter(([rel]) => rel.endsWith('.sh')).map(([rel, text]) => ({ name: `${req.out}/${rel}`, text }));
+    const shFiles = latestInstallers(tree, '.sh').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
     try {
       const findings = await shellcheck(shFiles);
       if (findings.length > 0) {
@@ -43,7 +78,7 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
         return 1;
       }
       log(`shellcheck: ${shFiles.length} file(s) clean (sh, dash, bash, ksh; severity style)`);
-      const psFiles = [...tree].filter(([rel]) => rel.endsWith('.ps1')).map(([rel, text]) => ({ name: `${req.out}/${rel}`, text }));
+      const psFiles = latestInstallers(tree, '.ps1').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
       const psFindings = await checkPowerShell(psFiles);
       if (psFindings.length > 0) {
         psFindings.forEach((f) => error(formatPsFinding(f)));
@@ -51,7 +86,7 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
         return 1;
       }
       log(`PowerShell gate: ${psFiles.length} file(s) parse clean, pure ASCII, no exit/iex/Expand-Archive/setx`);
-      const cmdFiles = [...tree].filter(([rel]) => rel.endsWith('.cmd')).map(([rel, text]) => ({ name: `${req.out}/${rel}`, text }));
+      const cmdFiles = latestInstallers(tree, '.cmd').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
       const cmdFindings = checkCmd(cmdFiles);
       if (cmdFindings.length > 0) {
         cmdFindings.forEach((f) => error(formatCmdFinding(f)));
@@ -70,6 +105,7 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
   if (req.check) {
     const report = checkDistTree(req.out, tree, all);
     if (isStale(report)) {
+      for (const rel of report.immutable) error(`published and immutable, but would change: ${req.out}/${rel} (release a new ccenv version)`);
       for (const rel of report.changed) error(`stale: ${req.out}/${rel}`);
       for (const rel of report.missing) error(`missing: ${req.out}/${rel}`);
       for (const rel of report.extra) error(`not generated by any profile: ${req.out}/${rel}`);
@@ -80,6 +116,21 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
     return 0;
   }
   const report = writeDistTree(req.out, tree, all);
+  if (report.immutable.length > 0) {
+    for (const rel of report.immutable) error(`refusing to change a published file: ${req.out}/${rel}`);
+    error(`versioned folders are immutable: nothing written. Release a new ccenv version (its v<version>/ folder is new), or build with --no-versioned.`);
+    return 1;
+  }
+  if (req.signKey) {
+    for (const rel of [...tree.keys()].filter((r) => path.posix.basename(r) === SUMS_FILE)) {
+      const sums = path.join(req.out, rel);
+      // a published folder's signature is as immutable as its files
+      if (/\/v\d[^/]*\/SHA256SUMS$/.test(rel) && existsSync(path.join(path.dirname(sums), SIGNATURE_FILE))) continue;
+      rmSync(path.join(path.dirname(sums), SIGNATURE_FILE), { force: true });
+      await signSums(sums, req.signKey);
+    }
+    log(`signed every ${SUMS_FILE} with ${req.signKey} (${SIGNATURE_FILE} beside each)`);
+  }
   const touched = report.changed.length + report.missing.length;
   log(`wrote ${touched} of ${tree.size} file(s) to ${req.out}/` + (report.extra.length ? `, removed ${report.extra.length}` : ''));
   return 0;

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startFixtureServer, type RecordedRequest } from '../harness/fixture-server.js';
 import { staticSite } from '../harness/static-site.js';
+import { headersFor } from './headers.js';
 
 export interface ServeOptions {
   dir: string;
@@ -31,7 +32,8 @@ export async function serveDirectory(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 8080;
   const server = await startFixtureServer({
-    sites: [staticSite('*', { dir, name: 'dist' })],
+    // the headers a static host gets from dist/_headers
+    sites: [staticSite('*', { dir, name: 'dist', headersFor })],
     listenHost: host,
     ...(opts.tls ? { tls: opts.tls, httpsPort: port } : { httpPort: port }),
     ...(opts.log ? { onRequest: (r: RecordedRequest) => opts.log?.(formatRequest(r)) } : {}),

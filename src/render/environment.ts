@@ -9,7 +9,9 @@ import {
   cmdSetValue,
   commentText,
   heredocBody,
+  htmlText,
   jsLiteral,
+  jsonScriptData,
   psFormat,
   psHereString,
   psString,
@@ -20,7 +22,7 @@ import { repoPath } from '../paths.js';
 
 export const TEMPLATES_DIR = repoPath('templates');
 
-export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment', 'ps', 'psFormat', 'psHere', 'cmd', 'cmdMessage', 'cmdPayload'] as const;
+export const ESCAPING_HELPERS = ['sh', 'shPrintf', 'heredoc', 'js', 'comment', 'ps', 'psFormat', 'psHere', 'cmd', 'cmdMessage', 'cmdPayload', 'html', 'jsonData'] as const;
 
 function str(value: unknown, helper: string): string {
   if (typeof value === 'string') return value;
@@ -47,6 +49,8 @@ export function createEnvironment(): typeof Handlebars {
     cmdMessageLines(str(text, 'cmdMessage'), Array.isArray(names) ? (names as string[]) : []),
   );
   hb.registerHelper('cmdPayload', (text: unknown) => cmdPayload(str(text, 'cmdPayload')));
+  hb.registerHelper('html', (v: unknown) => htmlText(str(v, 'html')));
+  hb.registerHelper('jsonData', (v: unknown) => jsonScriptData(v));
   const partialsDir = path.join(TEMPLATES_DIR, 'partials');
   if (existsSync(partialsDir)) {
     for (const file of readdirSync(partialsDir).sort()) {

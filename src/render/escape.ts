@@ -162,3 +162,18 @@ export function cmdPayload(text: string): string {
   if (bad !== undefined) throw new EscapeError(`cmd payload: a line starts with ':' and would look like a label to cmd: ${bad.slice(0, 80)}`);
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
+
+/** Text or an attribute value inside HTML: the five characters HTML gives a meaning to. */
+export function htmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** JSON inside <script type="application/json">: nothing can close the element or start a comment. */
+export function jsonScriptData(value: unknown): string {
+  return JSON.stringify(value, null, 2)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}

@@ -16,6 +16,8 @@ export interface Target {
   lineEnding: '\n' | '\r\n';
 
   runLines: (url: string) => string[];
+  /** The command users paste to run the script at `url`. */
+  oneLiner: (url: string) => string;
 }
 
 export const TARGETS: Record<TargetId, Target> = {
@@ -27,6 +29,7 @@ export const TARGETS: Record<TargetId, Target> = {
     commentPrefix: '#',
     commentText: (line) => line,
     lineEnding: '\n',
+    oneLiner: (url) => `curl -fsSL ${url} | sh`,
     runLines: (url) => [
       `Run:   curl -fsSL ${url} | sh`,
       `Flags: curl -fsSL ${url} | sh -s -- --yes   (see --help)`,
@@ -40,6 +43,7 @@ export const TARGETS: Record<TargetId, Target> = {
     commentPrefix: '#',
     commentText: asciiCommentText,
     lineEnding: '\n',
+    oneLiner: (url) => `irm ${url} | iex`,
     runLines: (url) => [
       `Run:   irm ${url} | iex`,
       `Flags: & ([scriptblock]::Create((irm ${url}))) -Yes   (see -Help)`,
@@ -54,6 +58,7 @@ export const TARGETS: Record<TargetId, Target> = {
     commentPrefix: 'rem',
     commentText: cmdCommentText,
     lineEnding: '\r\n',
+    oneLiner: (url) => `curl -fsSL ${url} -o install.cmd && install.cmd`,
     runLines: (url) => [
       `Run:   curl -fsSL ${url} -o install.cmd && install.cmd`,
       `Flags: install.cmd --yes   (see --help)`,

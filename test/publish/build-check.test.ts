@@ -10,8 +10,9 @@ import { REPO_ROOT } from '../../src/paths.js';
 
 let copy: string;
 
+/** `ccenv build …` as `make build` runs it: the repository's dist/ is the development tree (no v<version>/). */
 async function ccenv(...args: string[]) {
-  return execa('node', ['out/src/cli/main.js', ...args], { cwd: copy, reject: false, stdin: 'ignore' });
+  return execa('node', ['out/src/cli/main.js', ...args, '--no-versioned'], { cwd: copy, reject: false, stdin: 'ignore' });
 }
 
 beforeAll(async () => {

@@ -1,0 +1,90 @@
+// The landing page of a profile folder and the index of all profiles: static HTML, both languages,
+// the one-liners with copy buttons, each script's checksum and how to verify it before running.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Profile } from '../profile/schema.js';
+import { compileTemplate, createEnvironment, TEMPLATES_DIR } from '../render/environment.js';
+import { TARGETS, type TargetId } from '../render/targets.js';
+import { CDN_PLACEHOLDER, type Manifest } from './manifest.js';
+import { SIGNATURE_NAMESPACE, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
+
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+function template(name: string): HandlebarsTemplateDelegate {
+  let t = compiled.get(name);
+  if (!t) {
+    t = compileTemplate(createEnvironment(), readFileSync(path.join(TEMPLATES_DIR, name), 'utf8'));
+    compiled.set(name, t);
+  }
+  return t;
+}
+
+const TITLES: Record<TargetId, { en: string; zh: string }> = {
+  sh: { en: 'macOS and Linux (Terminal)', zh: 'macOS 和 Linux（终端）' },
+  ps1: { en: 'Windows (PowerShell)', zh: 'Windows（PowerShell）' },
+  cmd: { en: 'Windows (Command Prompt)', zh: 'Windows（命令提示符）' },
+};
+
+/** How to check each script by hand; `{base}` is where the tree is served from. */
+function verifyTemplates(id: string, m: Manifest): Record<TargetId, string> {
+  const url = (file: string) => `{base}${id}/${file}`;
+  const sum = (t: TargetId) => m.files.find((f) => f.target === t)?.sha256 ?? '';
+  return {
+    sh: [
+      `curl -fsSL -O ${url('install.sh')} -O ${url(SUMS_FILE)}`,
+      `sha256sum -c --ignore-missing ${SUMS_FILE}     # macOS: shasum -a 256 -c --ignore-missing ${SUMS_FILE}`,
+      'less install.sh && sh install.sh',
+    ].join('\n'),
+    ps1: [
+      `Invoke-WebRequest ${url('install.ps1')} -OutFile install.ps1 -UseBasicParsing`,
+      `(Get-FileHash install.ps1 -Algorithm SHA256).Hash -eq '${sum('ps1').toUpperCase()}'`,
+      'powershell -ExecutionPolicy Bypass -File .\\install.ps1',
+    ].join('\n'),
+    cmd: [
+      `curl -fsSL -o install.cmd ${url('install.cmd')}`,
+      `certutil -hashfile install.cmd SHA256     & rem expect ${sum('cmd')}`,
+      'install.cmd',
+    ].join('\n'),
+  };
+}
+
+function fill(text: string, base: string): string {
+  return text.split('{base}').join(base);
+}
+
+export interface Signer {
+  /** The public half (`ssh-ed25519 AAAA…`), shown for verification. */
+  publicKey: string;
+}
+
+export function landingPage(profile: Profile, manifest: Manifest, signer: Signer | null): string {
+  const base = manifest.cdnBase ?? CDN_PLACEHOLDER;
+  const verify = verifyTemplates(profile.id, manifest);
+  const allowed = `ccenv namespaces="${SIGNATURE_NAMESPACE}" ${signer ? signer.publicKey : "<the publisher's public key>"}`;
+  return template('landing.html.hbs')({
+    ccenvVersion: manifest.ccenvVersion,
+    profile,
+    commands: manifest.files.map((f) => ({
+      target: f.target,
+      titleEn: TITLES[f.target].en,
+      titleZh: TITLES[f.target].zh,
+      oneLiner: manifest.oneLiners[f.target],
+      oneLinerTemplate: TARGETS[f.target].oneLiner(`{base}${f.path}`),
+    })),
+    files: manifest.files.map((f) => ({ name: f.name, bytes: String(f.bytes), sha256: f.sha256 })),
+    verify: (Object.keys(verify) as TargetId[]).map((t) => ({ target: t, template: verify[t], text: fill(verify[t], base) })),
+    signatureCheck: [
+      `curl -fsSL -O ${base}${profile.id}/${SUMS_FILE} -O ${base}${profile.id}/${SIGNATURE_FILE}`,
+      `echo '${allowed}' > allowed_signers`,
+      `ssh-keygen -Y verify -f allowed_signers -I ccenv -n ${SIGNATURE_NAMESPACE} -s ${SIGNATURE_FILE} < ${SUMS_FILE}`,
+    ].join('\n'),
+    manifest,
+  });
+}
+
+export function indexPage(profiles: Profile[], ccenvVersion: string): string {
+  return template('index.html.hbs')({
+    ccenvVersion,
+    profiles: profiles.map((p) => ({ id: p.id, name: p.name, baseUrl: p.baseUrl })),
+  });
+}

@@ -44,6 +44,8 @@ async function bundleText(): Promise<string> {
     legalComments: 'none',
     charset: 'ascii',
     logLevel: 'silent',
+    // Fixed here, not read from tsconfig.json (absent from the npm package): the same bytes either way.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: true } },
   });
   const file = result.outputFiles[0];
   if (!file || result.outputFiles.length !== 1) throw new Error('esbuild produced no single output file');

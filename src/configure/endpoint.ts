@@ -10,9 +10,18 @@ interface Response {
   body: string;
 }
 
-async function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
-  // Loaded only here: loading TLS reads NODE_EXTRA_CA_CERTS, whose warnings a plain configure run must not print.
-  const lib: { request: typeof Http.request } = url.protocol === 'http:' ? await import('node:http') : await import('node:https');
+/**
+ * node:http or node:https, loaded only when a request is made: loading TLS reads
+ * NODE_EXTRA_CA_CERTS, whose warnings a plain configure run must not print. Not `import()`: the
+ * program also runs through vm.runInThisContext (install.cmd), which has no dynamic import.
+ */
+function httpModule(tls: boolean): { request: typeof Http.request } {
+  if (typeof process.getBuiltinModule === 'function') return process.getBuiltinModule(tls ? 'node:https' : 'node:http');
+  return tls ? (require('node:https') as typeof Http) : (require('node:http') as typeof Http);
+}
+
+function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
+  const lib = httpModule(url.protocol !== 'http:');
   return new Promise((resolve, reject) => {
     const req = lib.request(url, { method, headers: { ...headers, ...(body === null ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
       const chunks: Buffer[] = [];

@@ -32,6 +32,8 @@ export interface DoctorIo {
   err: (line: string) => void;
   /** Where managed settings live (default: the platform's place). */
   managedSettings?: string;
+  /** The kernel's description (default: /proc/version); WSL's names Microsoft. */
+  procVersion?: string;
 }
 
 interface Ctx {
@@ -97,7 +99,7 @@ function reportTools(ctx: Ctx): void {
   // Inside WSL, a Windows npm (or claude) on PATH installs and runs the Windows build.
   let wsl = false;
   try {
-    wsl = io.platform === 'linux' && /microsoft/i.test(fs.readFileSync('/proc/version', 'utf8'));
+    wsl = io.platform === 'linux' && /microsoft/i.test(io.procVersion ?? fs.readFileSync('/proc/version', 'utf8'));
   } catch {
     /* not Linux */
   }

@@ -2,7 +2,7 @@
 // files export, and one real request against a loopback endpoint answering 200, 401, 403, 500 or
 // never; the key never appears in what is printed.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,10 +56,10 @@ function machine(userEnv: Record<string, string> | null): Machine {
   return m;
 }
 
-async function doctor(m: Machine, args: string[], env: Record<string, string> = {}) {
+async function doctor(m: Machine, args: string[], env: Record<string, string> = {}, procVersion?: string) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io & { managedSettings: string } = {
+  const io: Io & { managedSettings: string; procVersion?: string } = {
     argv: args,
     env: { PATH: '/nonexistent', CCENV_CHECK_TIMEOUT_MS: '1500', ...env },
     homedir: m.home,
@@ -68,6 +68,7 @@ async function doctor(m: Machine, args: string[], env: Record<string, string> = 
     out: (l) => out.push(l),
     err: (l) => err.push(l),
     managedSettings: m.managed,
+    ...(procVersion ? { procVersion } : {}),
   };
   const code = await runDiagnosis(testPlan(), io, 'linux');
   return { code, out: out.join('\n'), err: err.join('\n') };
@@ -159,6 +160,27 @@ describe('--doctor', () => {
     expect(r.out).toContain(`API_TIMEOUT_MS is 3000000000 (from project ${path.join(m.project, '.claude', 'settings.json')}): above 2147483647`);
     expect(r.out).toContain('No ANTHROPIC_AUTH_TOKEN is set anywhere');
     expect(r.out).toContain(`Endpoint ${base}/hang does not answer: no answer within 1500 ms`);
+  });
+});
+
+describe('--doctor inside WSL', () => {
+  // A Windows npm reached through /mnt/c is the classic WSL mistake; root may create such a folder here.
+  const canMount = typeof process.getuid === 'function' && process.getuid() === 0;
+  test.skipIf(!canMount)('a Windows npm on PATH (/mnt/<drive>/…) is called out; the same on plain Linux is not', async () => {
+    const hadDrive = existsSync('/mnt/c');
+    const winDir = `/mnt/c/ccenv-doctor-${process.pid}-${Date.now()}`;
+    mkdirSync(winDir, { recursive: true });
+    writeFileSync(path.join(winDir, 'npm'), '#!/bin/sh\n', { mode: 0o755 });
+    try {
+      const m = machine(userEnv(`${base}/ok`));
+      const wsl = await doctor(m, ['--doctor'], { PATH: `${winDir}:/usr/bin` }, 'Linux version 5.15.167.4-microsoft-standard-WSL2');
+      expect(wsl.out).toContain(`! npm on PATH is the Windows one (${path.join(winDir, 'npm')})`);
+      const linux = await doctor(m, ['--doctor'], { PATH: `${winDir}:/usr/bin` }, 'Linux version 6.1.0-28-amd64 (debian)');
+      expect(linux.out).not.toContain('is the Windows one');
+    } finally {
+      rmSync(winDir, { recursive: true, force: true });
+      if (!hadDrive) rmSync('/mnt/c', { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ZodType } from 'zod';
@@ -121,6 +121,16 @@ function flagOf(field: string): string {
   return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
+/** Writes a file, making its folder; a failure is a clear error, not a stack. */
+function writeOrFail(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (err) {
+    throw new InitError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
 /** Writes <dir>/<id>.yaml (validated first) and the JSON Schema beside it; returns the file. */
 export async function initProfile(argv: InitOptions, log: (line: string) => void): Promise<string> {
   const answers = await collectAnswers(argv);
@@ -128,13 +138,13 @@ export async function initProfile(argv: InitOptions, log: (line: string) => void
   if (existsSync(file) && !argv.force) throw new InitError(`${file} exists; pass --force to replace it`);
   const text = profileYaml(answers, argv.schema ? `./${SCHEMA_FILE}` : undefined);
   const profile = parseProfile(text, file); // nothing is written unless it validates
-  writeFileSync(file, text);
+  writeOrFail(file, text);
   log(`wrote ${file} (profile "${profile.id}": ${profile.baseUrl})`);
   if (argv.schema) {
     const schemaFile = path.join(argv.dir, SCHEMA_FILE);
     const schema = `${JSON.stringify(profileJsonSchema(), null, 2)}\n`;
     if (!existsSync(schemaFile) || readFileSync(schemaFile, 'utf8') !== schema) {
-      writeFileSync(schemaFile, schema);
+      writeOrFail(schemaFile, schema);
       log(`wrote ${schemaFile} (for completion in editors that read the yaml-language-server modeline)`);
     }
   }

@@ -62,6 +62,18 @@ describe('ccenv init', () => {
     expect([p.baseUrl, p.node.mirror, p.npmRegistry]).toEqual(['https://open.bigmodel.cn/api/anthropic', 'https://mirror.corp.example/node', 'https://registry.npmmirror.com']);
   });
 
+  test('--dir is created when missing; a folder that cannot be written is a clear error, exit 2', async () => {
+    const dir = tmp();
+    const made = await ccenv(dir, ['init', '--yes', ...FLAGS, '--dir', 'profiles/new']);
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(loadProfileFile(path.join(dir, 'profiles', 'new', 'acme.yaml')).id).toBe('acme');
+    writeFileSync(path.join(dir, 'a-file'), '');
+    const blocked = await ccenv(dir, ['init', '--yes', ...FLAGS, '--dir', 'a-file/sub']);
+    expect(blocked.exitCode).toBe(2);
+    expect(blocked.stderr).toMatch(/^ccenv init: cannot write a-file\/sub\/acme\.yaml \((ENOTDIR|EEXIST)\)$/m);
+    expect(blocked.stderr).not.toContain('    at ');
+  });
+
   test('--extends with a path from the current folder is written relative to the new file', async () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'base'));

@@ -34,6 +34,18 @@ async function publicKeyOf(privateKey: string): Promise<string> {
 
 class BuildInputError extends Error {}
 
+/** Runs a step that reads or writes the output folder; a file-system error is reported, not thrown. */
+function onDisk<T>(error: Log, fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (!e.code) throw err;
+    error(`cannot use the output folder: ${e.path ?? ''} (${e.code})`);
+    return null;
+  }
+}
+
 function normalizeBaseUrl(url: string): string {
   let parsed: URL;
   try {
@@ -103,7 +115,8 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
     }
   }
   if (req.check) {
-    const report = checkDistTree(req.out, tree, all);
+    const report = onDisk(error, () => checkDistTree(req.out, tree, all));
+    if (report === null) return 1;
     if (isStale(report)) {
       for (const rel of report.immutable) error(`published and immutable, but would change: ${req.out}/${rel} (release a new ccenv version)`);
       for (const rel of report.changed) error(`stale: ${req.out}/${rel}`);
@@ -115,7 +128,8 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
     log(`${req.out}/ is fresh (${tree.size} file(s))`);
     return 0;
   }
-  const report = writeDistTree(req.out, tree, all);
+  const report = onDisk(error, () => writeDistTree(req.out, tree, all));
+  if (report === null) return 1;
   if (report.immutable.length > 0) {
     for (const rel of report.immutable) error(`refusing to change a published file: ${req.out}/${rel}`);
     error(`versioned folders are immutable: nothing written. Release a new ccenv version (its v<version>/ folder is new), or build with --no-versioned.`);

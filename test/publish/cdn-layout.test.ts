@@ -101,6 +101,15 @@ describe('ccenv build: the CDN layout', () => {
     expect(check.stderr).toContain(`published and immutable, but would change: ${out}/zhipu/${V}/install.sh`);
   }, 120_000);
 
+  test('an output folder that is a file: a clear error, exit 1, no stack', async () => {
+    const file = path.join(work, 'not-a-folder');
+    writeFileSync(file, 'mine\n');
+    const r = await ccenv(['build', '--profile', 'zai', '--out', file, '--no-lint'], work);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(`cannot use the output folder: ${file}/zai (ENOTDIR)\n`.trimEnd());
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+  });
+
   test('--sign-key: every SHA256SUMS gets a signature that ssh-keygen -Y verify accepts, and a changed list does not', async () => {
     const key = path.join(work, 'signing_key');
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ccenv-test', '-f', key]);

@@ -85,7 +85,12 @@ export interface CheckRequest {
 
 /** One message of one token: 2xx works, 401/403 the key is rejected, anything else is the endpoint refusing. */
 export async function checkEndpoint(c: CheckRequest): Promise<CheckResult> {
-  const url = new URL(`${c.baseUrl.replace(/\/+$/, '')}/v1/messages`);
+  let url: URL;
+  try {
+    url = new URL(`${c.baseUrl.replace(/\/+$/, '')}/v1/messages`);
+  } catch {
+    return { kind: 'unreachable', reason: 'not a URL' };
+  }
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'anthropic-version': '2023-06-01',

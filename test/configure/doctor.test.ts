@@ -206,6 +206,14 @@ describe('--check', () => {
     });
   }
 
+  test('a base URL that is not a URL: --check says so (exit 3), --doctor reports it without failing', async () => {
+    const m = machine(userEnv('open.bigmodel.cn/api/anthropic'));
+    const r = await doctor(m, ['--doctor', '--check']);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('Endpoint open.bigmodel.cn/api/anthropic does not answer: ');
+    expect(r.err).toContain('Check: open.bigmodel.cn/api/anthropic cannot be reached: not a URL.');
+  });
+
   test('the mapped Haiku model is the one asked for; no key configured is exit 5', async () => {
     const m = machine({ ...userEnv(`${base}/ok`), ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-4.5-air' });
     const r = await doctor(m, ['--doctor', '--check']);

@@ -23,6 +23,7 @@ import { summary } from '../src/harness/matrix/report.js';
 import { runMatrix } from '../src/harness/matrix/run.js';
 import { ensureRootfs } from '../src/harness/rootfs.js';
 import { bwrapRunner, detectRunners, runnerByName } from '../src/harness/runners.js';
+import { benchConfigure } from './configure.js';
 
 async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
   const times: number[] = [];
@@ -91,8 +92,12 @@ for (const s of await detectRunners()) {
   sandboxStartMs[s.name] = (await timed(5, () => runScenario({ rootfs: debianRoot, runner, sites: standardSites({}), command: 'true' }))).medianMs;
 }
 
+// Figure 1: the configure-only run against its floor (one node running the same merge).
+const configureOnly = await benchConfigure();
+
 const results = {
   ccenvVersion: CCENV_VERSION,
+  configureOnly,
   profiles: profiles.length,
   renderAllProfilesMs: render.medianMs,
   shellcheckAllDialectsMs: lint.medianMs,

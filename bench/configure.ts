@@ -32,7 +32,7 @@ export interface ConfigureFigure {
 
 const ENV = { CCENV_API_KEY: 'sk-bench-0123456789abcdef', CCENV_YES: '1' };
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round((s[Math.floor(s.length / 2)] as number) * 10) / 10;
 }

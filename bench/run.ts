@@ -23,7 +23,7 @@ import { summary } from '../src/harness/matrix/report.js';
 import { runMatrix } from '../src/harness/matrix/run.js';
 import { ensureRootfs } from '../src/harness/rootfs.js';
 import { bwrapRunner, detectRunners, runnerByName } from '../src/harness/runners.js';
-import { benchConfigure } from './configure.js';
+import { benchConfigure, median } from './configure.js';
 
 async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
   const times: number[] = [];
@@ -33,8 +33,7 @@ async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs:
     last = await fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: Math.round((times[Math.floor(times.length / 2)] as number) * 10) / 10, last };
+  return { medianMs: median(times), last };
 }
 
 const profiles = builtinProfileIds().map(resolveProfile);

@@ -158,7 +158,7 @@ function problems(ctx: Ctx, sources: SettingsSource[], values: EffectiveValue[],
   const value = (name: string) => values.find((v) => v.name === name);
   for (const s of sources) if (s.exists && s.problem) found.push(t('cfg_doc_p_unreadable', { path: s.path, problem: s.problem }));
   const staleKey = [
-    ...sources.filter((s) => CLAUDE_ENV.apiKey in s.env).map((s) => `${t(KIND_MESSAGE[s.kind])} ${s.path}`),
+    ...sources.filter((s) => CLAUDE_ENV.apiKey in s.env).map((s) => describeSetter(ctx, { kind: s.kind, path: s.path, value: '' })),
     ...(exports ?? []).filter((e) => e.name === CLAUDE_ENV.apiKey).map((e) => (e.line === undefined ? e.where : `${e.where}:${e.line}`)),
     ...(ctx.io.env[CLAUDE_ENV.apiKey] ? [t(KIND_MESSAGE.environment)] : []),
   ];

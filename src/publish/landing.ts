@@ -1,23 +1,10 @@
 // The landing page of a profile folder and the index of all profiles: static HTML, both languages,
 // the one-liners with copy buttons, each script's checksum and how to verify it before running.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Profile } from '../profile/schema.js';
-import { compileTemplate, createEnvironment, TEMPLATES_DIR } from '../render/environment.js';
+import { templateNamed } from '../render/environment.js';
 import { TARGETS, type TargetId } from '../render/targets.js';
 import { CDN_PLACEHOLDER, type Manifest } from './manifest.js';
 import { SIGNATURE_NAMESPACE, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
-
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
-
-function template(name: string): HandlebarsTemplateDelegate {
-  let t = compiled.get(name);
-  if (!t) {
-    t = compileTemplate(createEnvironment(), readFileSync(path.join(TEMPLATES_DIR, name), 'utf8'));
-    compiled.set(name, t);
-  }
-  return t;
-}
 
 const TITLES: Record<TargetId, { en: string; zh: string }> = {
   sh: { en: 'macOS and Linux (Terminal)', zh: 'macOS 和 Linux（终端）' },
@@ -61,7 +48,7 @@ export function landingPage(profile: Profile, manifest: Manifest, signer: Signer
   const base = manifest.cdnBase ?? CDN_PLACEHOLDER;
   const verify = verifyTemplates(profile.id, manifest);
   const allowed = `ccenv namespaces="${SIGNATURE_NAMESPACE}" ${signer ? signer.publicKey : "<the publisher's public key>"}`;
-  return template('landing.html.hbs')({
+  return templateNamed('landing.html.hbs')({
     ccenvVersion: manifest.ccenvVersion,
     profile,
     commands: manifest.files.map((f) => ({
@@ -83,7 +70,7 @@ export function landingPage(profile: Profile, manifest: Manifest, signer: Signer
 }
 
 export function indexPage(profiles: Profile[], ccenvVersion: string): string {
-  return template('index.html.hbs')({
+  return templateNamed('index.html.hbs')({
     ccenvVersion,
     profiles: profiles.map((p) => ({ id: p.id, name: p.name, baseUrl: p.baseUrl })),
   });

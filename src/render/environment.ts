@@ -75,3 +75,18 @@ export function templateFiles(): string[] {
 export function compileTemplate(hb: typeof Handlebars, source: string): HandlebarsTemplateDelegate {
   return hb.compile(source, { noEscape: true, strict: true });
 }
+
+// Templates (and the partials) are read and compiled once per process, not once per profile.
+let shared: typeof Handlebars | undefined;
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** The compiled template `templates/<file>`, from a cache shared by installers and pages. */
+export function templateNamed(file: string): HandlebarsTemplateDelegate {
+  let template = compiled.get(file);
+  if (!template) {
+    shared ??= createEnvironment();
+    template = compileTemplate(shared, readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
+    compiled.set(file, template);
+  }
+  return template;
+}

@@ -79,10 +79,24 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/**
+ * A file the user cannot write (made read-only, or another user's) is not replaced: the rename
+ * would succeed in a writable folder, silently overriding that choice. EACCES/EROFS are thrown.
+ */
+function refuseUnwritable(target: string): void {
+  try {
+    fs.accessSync(target, fs.constants.W_OK);
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+  }
+}
+
 /** Writes `data` to a new temp file next to `target` (mode 0600, fsynced) and returns its path. */
 export function prepareTemp(target: string, data: string | Buffer): string {
   const dir = path.dirname(target);
   ensureDir(dir);
+  refuseUnwritable(target);
   const temp = path.join(dir, `.${path.basename(target)}.ccenv-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {

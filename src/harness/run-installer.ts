@@ -19,6 +19,9 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** A folder made read-only (a private read-only bind mount: EROFS even for root). */
   readOnly?: string;
+  /** Run as this user and group (the caller must be root; the machine must be theirs). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Wraps argv so that `dir` is a read-only mount for the command only (needs root or userns). */
@@ -47,6 +50,7 @@ export async function runInstaller(opts: RunOptions): Promise<InstallerRun> {
     detached: true,
     cwd: opts.machine.home,
     timeout: 60_000,
+    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
   });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

@@ -3,7 +3,7 @@ NPM_STAMP := node_modules/.ccenv-deps-stamp
 CLI := node out/src/cli/main.js
 VITEST := node_modules/.bin/vitest
 
-.PHONY: deps build test lint e2e matrix bench clean compile
+.PHONY: deps build test lint e2e matrix bench reliability clean compile
 
 deps: $(NPM_STAMP)
 	@sh scripts/system-deps.sh
@@ -24,9 +24,19 @@ lint: compile
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
 	$(CLI) build --out dist --no-versioned --check
 
+RELIABILITY_REPORT := node out/src/harness/reliability/report.js
+
 test: compile
 	$(CLI) build --out dist --no-versioned --check
+	rm -rf .cache/reliability
 	$(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
+	$(RELIABILITY_REPORT)
+
+# The reliability campaign alone; rewrites docs/reliability.md from its results.
+reliability: compile
+	rm -rf .cache/reliability
+	$(VITEST) run test/reliability
+	$(RELIABILITY_REPORT)
 
 e2e: compile
 	$(VITEST) run test/e2e

@@ -147,6 +147,47 @@ describe('the state file', () => {
   );
 });
 
+describe('folders', () => {
+  reliabilityCase(
+    { area: 'files', title: '~/.claude is a file, not a folder', target: DASH, expected: { exit: 8, files: 'settings.json absent; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      writeFileSync(m.claudeDir, 'not a folder\n');
+      const r = await install(m);
+      expect(readFileSync(m.claudeDir, 'utf8')).toBe('not a folder\n');
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'files', title: '~/.claude is a symlink to a dotfiles folder', target: DASH, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const real = path.join(m.home, 'dotfiles', 'claude');
+      mkdirSync(real, { recursive: true });
+      writeFileSync(path.join(real, 'settings.json'), corpus('settings-realistic-full.json'));
+      symlinkSync(real, m.claudeDir);
+      const r = await install(m);
+      expect(readlinkSync(m.claudeDir)).toBe(real);
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'the link kept; the file in the dotfiles folder updated' };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'files', title: "a corrupted ccenv receipt while settings.json is fine", target: DASH, expected: { exit: 4, files: 'settings.json unchanged; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      putSettings(m, corpus('settings-hooks.json'));
+      mkdirSync(path.join(m.claudeDir, 'ccenv'), { recursive: true });
+      writeFileSync(path.join(m.claudeDir, 'ccenv', 'receipt.json'), '{"version": 1, "originals": {"settings": [');
+      const r = await install(m);
+      // going on would overwrite the only record of the user's original values
+      expect(r.stderr).toContain('receipt.json');
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+    },
+  );
+});
+
 /** As root every permission passes: hand the machine to nobody and run as nobody. */
 function asNobody(m: Machine): void {
   // the cached node lives under /root (0700): nobody needs its own copy

@@ -92,12 +92,57 @@ function refuseUnwritable(target: string): void {
   }
 }
 
+function tempName(target: string): string {
+  return `.${path.basename(target)}.ccenv-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`;
+}
+
+const TEMP_NAME = /^\.(.+)\.ccenv-(\d+)-[0-9a-f]{8}\.tmp$/;
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files of `target` that a killed ccenv run left behind: its process is gone (or
+ * the temp is over an hour old, in case the pid was reused). A live run's temps are left alone.
+ * Best effort: any error leaves the temp where it is.
+ */
+export function removeStaleTemps(target: string): void {
+  const dir = path.dirname(target);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || m[1] !== path.basename(target)) continue;
+    const temp = path.join(dir, name);
+    try {
+      const st = fs.lstatSync(temp);
+      if (!st.isFile()) continue;
+      if (processAlive(Number(m[2])) && Date.now() - st.mtimeMs < STALE_AFTER_MS) continue;
+      fs.unlinkSync(temp);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
 /** Writes `data` to a new temp file next to `target` (mode 0600, fsynced) and returns its path. */
 export function prepareTemp(target: string, data: string | Buffer): string {
   const dir = path.dirname(target);
   ensureDir(dir);
   refuseUnwritable(target);
-  const temp = path.join(dir, `.${path.basename(target)}.ccenv-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(dir, tempName(target));
   const fd = fs.openSync(temp, 'wx', 0o600);
   try {
     try {

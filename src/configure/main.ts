@@ -21,6 +21,7 @@ import {
   prepareTemp,
   readBytes,
   removeQuietly,
+  removeStaleTemps,
   resolveTarget,
   writeAtomic,
 } from './atomic-write.js';
@@ -158,6 +159,35 @@ function backup(ctx: Context, loaded: Loaded, done: readonly string[]): string |
   );
 }
 
+/** Temp files of a run that was killed midway (they never hold the only copy of anything). */
+function clearStaleTemps(paths: ConfigPaths): void {
+  for (const file of [paths.settings, paths.state, paths.receipt]) {
+    try {
+      removeStaleTemps(resolveTarget(file));
+    } catch {
+      // a symlink loop or an unreadable folder: reported when the file itself is read
+    }
+  }
+}
+
+/**
+ * Records in the receipt what ccenv wrote for every key this run is responsible for (the files
+ * hold it now). Returns whether an entry changed.
+ */
+function confirmWritten(record: Receipt, planned: readonly Planned[]): boolean {
+  let changed = false;
+  for (const p of planned) {
+    for (const m of p.change.managed) {
+      const entry = findEntry(record, p.loaded.role, m.path);
+      if (!entry) continue;
+      const written = writtenFor(record.salt, m.target);
+      if (!deepEqual(entry.written, written)) changed = true;
+      entry.written = written;
+    }
+  }
+  return changed;
+}
+
 function visibleOps(change: FileChange): Op[] {
   return change.ops.filter((op) => !op.container);
 }
@@ -178,6 +208,7 @@ function configure(ctx: Context, key: string | null): number {
   const desired = buildDesired(plan, key ?? KEY_PLACEHOLDER, models);
   const lines = new Map<string, string>();
   const done: string[] = [];
+  if (!args.dryRun) clearStaleTemps(paths);
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // Read and validate everything before writing anything.
@@ -214,6 +245,9 @@ function configure(ctx: Context, key: string | null): number {
     }
 
     if (changing.length === 0) {
+      // A run killed after replacing the files but before confirming them in the receipt left
+      // entries unconfirmed: confirm them now, or --uninstall would take them for the user's own.
+      if (receipt !== null && confirmWritten(receipt, planned)) saveReceipt(ctx, receipt, done);
       for (const p of planned) io.out(lines.get(p.loaded.doc.path) ?? t('cfg_up_to_date', { path: p.loaded.doc.path }));
       return EXIT.ok;
     }
@@ -264,12 +298,7 @@ function configure(ctx: Context, key: string | null): number {
     if (restart) continue;
 
     // 4. What ccenv wrote, as hashes, for every key this run is responsible for.
-    for (const p of planned) {
-      for (const m of p.change.managed) {
-        const entry = findEntry(record, p.loaded.role, m.path);
-        if (entry) entry.written = writtenFor(record.salt, m.target);
-      }
-    }
+    confirmWritten(record, planned);
     saveReceipt(ctx, record, done);
     for (const p of changing) pruneBackups(paths.backups, path.basename(p.loaded.doc.path));
     for (const p of planned) io.out(lines.get(p.loaded.doc.path) ?? t('cfg_up_to_date', { path: p.loaded.doc.path }));
@@ -303,6 +332,7 @@ function uninstall(ctx: Context): number {
   const { io, t, paths, args } = ctx;
   const lines = new Map<string, string>();
   const done: string[] = [];
+  if (!args.dryRun) clearStaleTemps(paths);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const receipt = loadReceipt(paths.receipt);
     if (receipt === null) {

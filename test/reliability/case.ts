@@ -92,10 +92,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Everything the user had is still there (ccenv's own env entries aside). */
-function priorKept(before: unknown, after: unknown): boolean {
+/** Everything the user had is still there (ccenv's own env entries and `owned` keys aside). */
+function priorKept(before: unknown, after: unknown, owned: readonly string[]): boolean {
   if (!isObject(before) || !isObject(after)) return false;
   for (const [key, value] of Object.entries(before)) {
+    if (owned.includes(key)) continue;
     if (key === 'env' && isObject(value) && isObject(after['env'])) {
       const env = after['env'];
       for (const [name, v] of Object.entries(value)) {
@@ -116,7 +117,12 @@ export interface FileVerdict {
  * kept) · changed (other content, all prior content kept) · damaged · deleted.
  * `done` says whether the file holds what the run was meant to write.
  */
-export function verdict(before: Captured, after: Captured, done: (json: Record<string, unknown>) => boolean): FileVerdict {
+export function verdict(
+  before: Captured,
+  after: Captured,
+  done: (json: Record<string, unknown>) => boolean,
+  owned: readonly string[] = [],
+): FileVerdict {
   const lost = before.bytes?.length ?? 0;
   if (after.kind === 'missing') return before.kind === 'missing' ? { state: 'absent', lostBytes: 0 } : { state: 'deleted', lostBytes: lost };
   if (after.kind !== 'file' || after.bytes === null) {
@@ -127,7 +133,7 @@ export function verdict(before: Captured, after: Captured, done: (json: Record<s
   const now = parse(after.bytes);
   if (!isObject(now)) return { state: 'damaged', lostBytes: lost };
   if (before.bytes === null) return { state: done(now) ? `created${suffix}` : 'changed', lostBytes: 0 };
-  if (!priorKept(parse(before.bytes), now)) return { state: 'damaged', lostBytes: lost };
+  if (!priorKept(parse(before.bytes), now, owned)) return { state: 'damaged', lostBytes: lost };
   return { state: `${done(now) ? 'merged' : 'changed'}${suffix}`, lostBytes: 0 };
 }
 
@@ -159,6 +165,7 @@ export function snapshotConfig(p: ConfigPaths): ConfigSnapshot {
 /** "settings.json merged; .claude.json created" and the bytes lost across both. */
 export function describeConfig(before: ConfigSnapshot, after: ConfigSnapshot, key: string, baseUrl: string): FileVerdict {
   const s = verdict(before.settings, after.settings, configuredWith(key, baseUrl));
-  const c = verdict(before.state, after.state, onboarded);
+  // ccenv's one change to ~/.claude.json is hasCompletedOnboarding: a false there is no loss
+  const c = verdict(before.state, after.state, onboarded, ['hasCompletedOnboarding']);
   return { state: `settings.json ${s.state}; .claude.json ${c.state}`, lostBytes: s.lostBytes + c.lostBytes };
 }

@@ -112,9 +112,10 @@ function processAlive(pid: number): boolean {
 /**
  * Removes the temp files of `target` that a killed ccenv run left behind: its process is gone (or
  * the temp is over an hour old, in case the pid was reused). A live run's temps are left alone.
- * Best effort: any error leaves the temp where it is.
+ * With `anyName`, every ccenv temp in the target's folder (the backups folder). Best effort: any
+ * error leaves the temp where it is.
  */
-export function removeStaleTemps(target: string): void {
+export function removeStaleTemps(target: string, anyName = false): void {
   const dir = path.dirname(target);
   let names: string[];
   try {
@@ -124,7 +125,7 @@ export function removeStaleTemps(target: string): void {
   }
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (!m || m[1] !== path.basename(target)) continue;
+    if (!m || (!anyName && m[1] !== path.basename(target))) continue;
     const temp = path.join(dir, name);
     try {
       const st = fs.lstatSync(temp);

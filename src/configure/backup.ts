@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureDir } from './atomic-write.js';
+import { ensureDir, prepareTemp, removeQuietly } from './atomic-write.js';
 import { errnoCode } from './errors.js';
 
 export const KEEP_BACKUPS = 5;
@@ -25,23 +25,28 @@ export function writeBackup(backupsDir: string, name: string, bytes: Buffer, now
     const m = /^(\d{8}T\d{6}Z)(?:\.(\d+))?$/.exec(file.slice(name.length + 1));
     if (m && m[1] === stamp) n = Math.max(n, (m[2] === undefined ? 0 : Number(m[2])) + 1);
   }
-  for (; ; n++) {
-    const candidate = n === 0 ? base : `${base}.${n}`;
-    let fd: number;
-    try {
-      fd = fs.openSync(candidate, 'wx', 0o600);
-    } catch (e) {
-      if (errnoCode(e) === 'EEXIST' && n < 100_000) continue;
-      throw e;
+  // Written in full to a temp first, then linked to its name: a run killed mid-write never
+  // leaves a short backup under a backup's name.
+  const temp = prepareTemp(base, bytes);
+  try {
+    for (; ; n++) {
+      const candidate = n === 0 ? base : `${base}.${n}`;
+      try {
+        fs.linkSync(temp, candidate);
+        return candidate;
+      } catch (e) {
+        const code = errnoCode(e);
+        if (code === 'EEXIST' && n < 100_000) continue;
+        // file systems without hard links (FAT, some network shares): a rename onto a free name
+        if ((code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') && !fs.existsSync(candidate)) {
+          fs.renameSync(temp, candidate);
+          return candidate;
+        }
+        throw e;
+      }
     }
-    try {
-      fs.writeFileSync(fd, bytes);
-      if (process.platform !== 'win32') fs.fchmodSync(fd, 0o600);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    return candidate;
+  } finally {
+    removeQuietly(temp);
   }
 }
 

@@ -168,6 +168,7 @@ function clearStaleTemps(paths: ConfigPaths): void {
       // a symlink loop or an unreadable folder: reported when the file itself is read
     }
   }
+  removeStaleTemps(path.join(paths.backups, 'any'), true);
 }
 
 /**

@@ -265,7 +265,7 @@ describe('injected failures', () => {
     const r = await run({
       home: sb.home,
       preload: [FAIL],
-      env: { CCENV_TEST_FAIL_CALL: 'openSync', CCENV_TEST_FAIL_PATH: 'Z', CCENV_TEST_FAIL_CODE: 'EDQUOT' },
+      env: { CCENV_TEST_FAIL_CALL: 'linkSync', CCENV_TEST_FAIL_PATH: 'Z', CCENV_TEST_FAIL_CODE: 'EDQUOT' },
     });
     expect(r.status).toBe(8);
     expect(r.stderr).toContain(`Cannot write ${sb.backups}: the disk quota is exceeded (EDQUOT). Nothing was changed.`);

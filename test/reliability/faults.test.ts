@@ -139,6 +139,12 @@ describe.runIf(HAVE_STRACE)('killed (SIGKILL via strace inject) at each write, f
           }
           const left = tempsUnder(sb.root);
           if (left.length > 0) rerunProblems.push(`kill ${n}: temp left: ${left.join(' ')}`);
+          // a backup is a whole copy of what was replaced, never a short one from a killed write
+          const backups = path.join(sb.home, '.claude', 'ccenv', 'backups');
+          for (const name of existsSync(backups) ? readdirSync(backups) : []) {
+            const bytes = readFileSync(path.join(backups, name));
+            if (!bytes.equals(OLD_SETTINGS) && !bytes.equals(OLD_STATE)) rerunProblems.push(`kill ${n}: backup ${name} is not a whole copy (${bytes.length} bytes)`);
+          }
 
           // and the receipt still knows what ccenv wrote: uninstall gives back the original bytes
           const undo = await run({ home: sb.home, args: ['--uninstall'] });

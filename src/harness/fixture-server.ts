@@ -1,8 +1,8 @@
 // One loopback server for a whole scenario: HTTPS (and optionally plain HTTP) answering for many
 // real host names at once, routing on the Host header to a site (static files such as the CDN or a
 // Node mirror, the npm registry, the API stub). It records every request and can inject faults
-// (a status, an HTML page instead of the file, tampered checksums, a corrupt or truncated body, a
-// reset connection) per host and path.
+// (a status, an HTML page instead of the file, tampered checksums, a corrupt, truncated or short body,
+// a reset connection) per host and path.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -72,6 +72,12 @@ export type Fault = FaultMatch & {
     | { kind: 'corrupt' }
     /** Announces the full length, sends the first half and closes the connection. */
     | { kind: 'truncate' }
+    /**
+     * A complete-looking answer that is cut short: only the first `bytes` of the body (default half),
+     * with a Content-Length of that many, so the client sees no error (a proxy or cache that stored a
+     * cut download). Only a checksum can tell.
+     */
+    | { kind: 'short'; bytes?: number }
     /** Closes the connection without an answer. */
     | { kind: 'reset' }
     /** Accepts the request and never answers (the connection stays open until the client gives up). */
@@ -284,6 +290,10 @@ export async function startFixtureServer(opts: FixtureServerOptions): Promise<Fi
             b[i] = (b[i] as number) ^ 0xff;
           }
           out = { ...out, file: undefined, stream: undefined, body: b };
+        } else if (fault?.kind === 'short') {
+          const b = await bodyOf(out);
+          const keep = Math.max(0, Math.min(b.length, fault.bytes ?? Math.floor(b.length / 2)));
+          out = { ...out, file: undefined, stream: undefined, body: b.subarray(0, keep) };
         }
       }
       record.status = out.status;

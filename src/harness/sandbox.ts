@@ -90,6 +90,12 @@ export interface ScenarioOptions {
   http?: boolean;
   /** Accept busybox wget's TLS (TLS 1.2 at most, every cipher). Default true. */
   legacyTls?: boolean;
+  /**
+   * Mount the sandbox's /tmp noexec, as hardened machines do (a program put there cannot be run):
+   * the runner remounts it before the steps. Needs a root host and bubblewrap (the sandbox keeps
+   * root's capabilities only then), and `mount` in the visible root.
+   */
+  noexecTmp?: boolean;
   /** Run the steps as this user (the host must be root); HOME is chowned to it. */
   uid?: number;
   gid?: number;
@@ -309,6 +315,9 @@ export async function runScenario(opts: ScenarioOptions): Promise<ScenarioResult
   if (stepsIn.length === 0) throw new Error('runScenario: give steps or command');
   if (!existsSync(SYSTEM_CA_BUNDLE)) throw new Error(`runScenario: ${SYSTEM_CA_BUNDLE} is missing: install ca-certificates`);
   if (opts.uid !== undefined && process.getuid?.() !== 0) throw new Error('runScenario: uid needs a root host');
+  if (opts.noexecTmp && (process.getuid?.() !== 0 || opts.image || (opts.runner && opts.runner.name !== 'bwrap'))) {
+    throw new Error('runScenario: noexecTmp needs a root host and the bubblewrap runner');
+  }
   const sitePathList = [...new Set(opts.sites.flatMap(sitePaths))];
   for (const p of sitePathList) if (!existsSync(p)) throw new Error(`runScenario: site path missing: ${p}`);
   const names = scenarioHosts(opts.sites, opts.extraHosts);
@@ -397,7 +406,13 @@ async function runIn(
     ...(root ? { rootfs: root } : {}),
     ...(image ? { image: image.tag } : {}),
     mounts: [...base, ...mounts],
-    command: [image && image.recipe.runnerNode !== 'host' ? image.recipe.runnerNode : `${SANDBOX_RUN}/bin/node`, `${SANDBOX_RUN}/scenario-main.mjs`, `${SANDBOX_RUN}/config.json`],
+    command: [
+      // bwrap's /tmp is a tmpfs without noexec (0.8 has no option for it); root inside may remount it
+      ...(opts.noexecTmp ? ['/bin/sh', '-c', 'mount -o remount,noexec /tmp && exec "$@"', 'sh'] : []),
+      image && image.recipe.runnerNode !== 'host' ? image.recipe.runnerNode : `${SANDBOX_RUN}/bin/node`,
+      `${SANDBOX_RUN}/scenario-main.mjs`,
+      `${SANDBOX_RUN}/config.json`,
+    ],
     timeoutMs: total,
   });
   const t2 = Date.now();

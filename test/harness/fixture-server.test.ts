@@ -143,6 +143,27 @@ describe('fixture server', () => {
     }
   });
 
+  test('fault: short (a complete-looking answer, cut: Content-Length matches, curl succeeds, only the hash differs)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ccenv-short-'));
+    const out = path.join(dir, 'f');
+    const fetchTo = () =>
+      execa('curl', ['-fsS', '-D', '-', '--cacert', ca.caCert, '--resolve', `nodejs.org:${port}:127.0.0.1`, '-o', out, `https://nodejs.org:${port}/dist/v1.0.0/node.tar.gz`], { reject: false });
+    const { readFileSync } = await import('node:fs');
+    try {
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'short' }]);
+      const half = await fetchTo();
+      expect(half.exitCode).toBe(0);
+      expect(half.stdout).toMatch(new RegExp(`content-length: ${PAYLOAD.length / 2}\\r?\\n`, 'i'));
+      expect(readFileSync(out).equals(PAYLOAD.subarray(0, PAYLOAD.length / 2))).toBe(true);
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'short', bytes: 10 }]);
+      expect((await fetchTo()).exitCode).toBe(0);
+      expect(readFileSync(out).equals(PAYLOAD.subarray(0, 10))).toBe(true);
+      expect(server.requests().at(-1)).toMatchObject({ status: 200, responseBytes: 10, fault: 'short' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fault with times: only the first N requests fail (curl --retry recovers)', async () => {
     server.setFaults([{ path: '/zhipu/install.sh', kind: 'status', status: 503, times: 1 }]);
     const r = await get(`https://cdn.ccenv.test:${port}/zhipu/install.sh`, ['-f', '--retry', '3', '--retry-delay', '0']);

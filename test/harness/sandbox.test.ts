@@ -135,6 +135,14 @@ describe('sandbox', () => {
     expect(bare.stdout).toBe('no node\n');
   });
 
+  test.runIf(process.getuid?.() === 0)('noexecTmp: /tmp is mounted noexec (a program copied there cannot run), still writable by all', async () => {
+    const command = "cp /bin/true /tmp/t && /tmp/t; echo \"rc=$?\"; stat -c %a /tmp; grep ' /tmp ' /proc/self/mountinfo | grep -o noexec || echo exec";
+    const on = await runScenario({ sites, noexecTmp: true, uid: 1000, command });
+    expect(on.stdout, on.transcript).toBe('rc=126\n1777\nnoexec\n');
+    const off = await runScenario({ sites, command });
+    expect(off.stdout, off.transcript).toBe('rc=0\n1777\nexec\n');
+  });
+
   test.runIf(process.getuid?.() === 0)('runs the steps as another user when asked (root host)', async () => {
     const r = await runScenario({
       sites, uid: 1000, toolbox: { node: process.execPath },

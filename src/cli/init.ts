@@ -89,8 +89,8 @@ async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
     const f = fieldSchemas;
     if (!given.id) given.id = await reader.ask('Profile id (lower-case letters, digits, dashes; the file is <id>.yaml)', '--id', f.id);
     if (!given.extends) {
-      if (!given.nameEn) given.nameEn = await reader.ask('Provider name, in English', '--name-en', f.displayText);
-      if (!given.nameZh) given.nameZh = await reader.ask('Provider name, in Chinese (中文名称)', '--name-zh', f.displayText);
+      if (!given.nameEn) given.nameEn = await reader.ask('Provider name, in English', '--name-en', f.providerName);
+      if (!given.nameZh) given.nameZh = await reader.ask('Provider name, in Chinese (中文名称)', '--name-zh', f.providerName);
       if (!given.region) given.region = (await reader.ask(`Where are most users: cn (mainland China: Node and npm from npmmirror.com) or global`, '--region', f.region, 'global')) as Region;
       if (!given.baseUrl) given.baseUrl = await reader.ask('ANTHROPIC_BASE_URL (https, without /v1)', '--base-url', f.baseUrl);
       if (!given.keyUrl) given.keyUrl = await reader.ask('Page where users create an API key (https)', '--key-url', f.httpsUrl);

@@ -52,8 +52,12 @@ export function checkCmd(files: LintFile[]): CmdFinding[] {
         if (!labels.has(target)) add(n, 'label', `no label :${m[1]}`);
       }
       if (/\bsetx\b/i.test(t)) add(n, 'setx', 'setx truncates PATH at 1024 characters and expands variables: use reg');
-      if (/%CCENV_API_KEY[%:]/i.test(t)) add(n, 'key', 'cmd must never expand the key (%CCENV_API_KEY%): it is handed to node in the environment');
-      if (/EnableDelayedExpansion|![A-Za-z_][A-Za-z0-9_]*[!:]/.test(t)) add(n, 'delayed', 'no delayed expansion (Wine does not implement it; the script runs with it off)');
+      // %% is a literal percent sign (a profile's text printed by echo: may hold %%CCENV_API_KEY%%)
+      if (/%CCENV_API_KEY[%:]/i.test(t.replace(/%%/g, ''))) add(n, 'key', 'cmd must never expand the key (%CCENV_API_KEY%): it is handed to node in the environment');
+      // with delayed expansion off, !NAME! in what echo: prints is text (a provider may be called Go!Go!)
+      if (/EnableDelayedExpansion/.test(t) || (!/^echo:/.test(t) && /![A-Za-z_][A-Za-z0-9_]*[!:]/.test(t))) {
+        add(n, 'delayed', 'no delayed expansion (Wine does not implement it; the script runs with it off)');
+      }
       if (/^for \/f\b/i.test(t) || /\bdo for \/f\b/i.test(t)) {
         for (const opts of t.matchAll(/for \/f "([^"]*)"/gi)) {
           if (!/\beol=/.test(opts[1] as string) || !/\bdelims=/.test(opts[1] as string)) add(n, 'for-f', `for /f without explicit eol= and delims=: "${opts[1]}"`);

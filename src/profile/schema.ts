@@ -7,10 +7,16 @@ const MAX_TIMEOUT_MS = 2147483647; // Claude Code overflows above this and every
 // Braces are reserved for message placeholders, line breaks would break generated comments.
 const displayText = z.string().min(1).regex(/^[^{}\r\n\0]+$/, 'must be one line without { }');
 
+// install.cmd prints the provider's and the models' names next to run-time values through FOR
+// variables %%A … %%H: a literal % before one of those letters (or ~) would be read as one.
+const CMD_FOR_VARIABLE = /%[A-H~]/;
+const cmdPrintable = { message: 'must not contain % followed by A-H or ~ (install.cmd cannot print it)' };
+const providerName = displayText.refine((s) => !CMD_FOR_VARIABLE.test(s), cmdPrintable);
+
 const localized = z
   .object({
-    en: displayText,
-    zh: displayText,
+    en: providerName,
+    zh: providerName,
   })
   .strict();
 
@@ -42,7 +48,12 @@ const fact = z
   })
   .strict();
 
-const modelName = z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+// Printable ASCII without spaces or braces (0x7b, 0x7d): braces are reserved for message
+// placeholders, and a model name is shown in the model question.
+const modelName = z
+  .string()
+  .regex(/^[\x21-\x7a\x7c\x7e]+$/, 'must be printable ASCII without spaces or braces')
+  .refine((s) => !CMD_FOR_VARIABLE.test(s), cmdPrintable);
 
 export const profileSchema = z
   .object({
@@ -136,6 +147,7 @@ export type Profile = z.infer<typeof profileSchema>;
 export const fieldSchemas = {
   id: profileSchema.in.shape.id,
   displayText,
+  providerName,
   baseUrl: profileSchema.in.shape.baseUrl,
   httpsUrl,
   modelName,

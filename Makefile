@@ -45,8 +45,11 @@ e2e: compile
 matrix: compile
 	node out/src/harness/matrix/main.js $(ARGS)
 
+# Every benchmark figure against its floor and goal, on this machine; writes bench/results.md and
+# bench/results.json (minutes: it runs the matrix); make deps brings strace for the per-step profiles.
+# ARGS='--only configure,fresh,build,matrix,sandbox' re-measures some; '--full' lints 50 profiles cold.
 bench: compile
-	node out/bench/run.js
+	node out/bench/run.js $(ARGS)
 
 clean:
 	rm -rf out .cache

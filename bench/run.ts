@@ -1,113 +1,88 @@
-// `make bench`: how big the installers are and how long building and running them takes.
-// Goals live here, never in timed tests. Results go to bench/results.json.
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+// `make bench`: every figure of the benchmark, each against its floor and goal, on this machine, in
+// one run; writes bench/results.json (raw) and bench/results.md (the report). Goals live here and in
+// the report, never in timed tests.
+//   node out/bench/run.js [--only configure,fresh,build,matrix,sandbox] [--full]
+// --only re-measures those figures and keeps the others from the last results.json (each figure
+// says when it was measured); --full also lints 50 synthetic profiles cold (minutes).
+// Fixtures (Node builds, the Node mirror, the Claude Code snapshot, root file systems) are fetched
+// or built into ~/.cache/ccenv on first use, as the tests do.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
-import { builtinProfileIds, resolveProfile } from '../src/profile/load.js';
-import { loadCatalog } from '../src/messages/catalog.js';
-import { renderDistTree } from '../src/publish/dist-tree.js';
-import { shellcheck } from '../src/lint/shellcheck.js';
-import { CCENV_VERSION } from '../src/version.js';
-import { createFakeMachine } from '../src/harness/fake-machine.js';
-import { ensureCurrentNode } from '../src/harness/node-fixture.js';
-import { runInstaller } from '../src/harness/run-installer.js';
-import { shellByName } from '../src/harness/shells.js';
+import { execa } from 'execa';
 import { repoPath } from '../src/paths.js';
-import { ensureNodeMirror } from '../src/harness/node-mirror.js';
-import { ensureClaudeCodeSnapshot } from '../src/harness/npm-registry.js';
-import { hostNodeBinary } from '../src/harness/node-fixture.js';
-import { PROXY_USER_ENV, runScenario } from '../src/harness/sandbox.js';
-import { standardSites } from '../src/harness/sites.js';
-import { expandMatrix } from '../src/harness/matrix/cells.js';
-import { summary } from '../src/harness/matrix/report.js';
-import { runMatrix } from '../src/harness/matrix/run.js';
-import { ensureRootfs } from '../src/harness/rootfs.js';
-import { bwrapRunner, detectRunners, runnerByName } from '../src/harness/runners.js';
-import { benchConfigure, median } from './configure.js';
+import { CCENV_VERSION } from '../src/version.js';
+import { benchBuild } from './build.js';
+import { benchConfigure } from './configure.js';
+import { benchFresh } from './fresh.js';
+import { machineInfo } from './machine.js';
+import { benchMatrix, benchSandboxStart } from './matrix.js';
+import { resultsMarkdown, type Measured, type Results } from './report.js';
 
-async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ medianMs: number; last: T }> {
-  const times: number[] = [];
-  let last!: T;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    last = await fn();
-    times.push(performance.now() - t0);
+const FIGURES = ['configure', 'fresh', 'build', 'matrix', 'sandbox'] as const;
+type Figure = (typeof FIGURES)[number];
+
+function parseArgs(argv: string[]): { only: Figure[]; full: boolean } {
+  let only: Figure[] = [...FIGURES];
+  let full = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--full') full = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const list = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[++i] ?? '');
+      only = list.split(',').map((s) => s.trim()) as Figure[];
+      const bad = only.filter((f) => !FIGURES.includes(f));
+      if (bad.length) throw new Error(`--only: unknown figure ${bad.join(', ')} (choose from ${FIGURES.join(', ')})`);
+    } else throw new Error(`unknown argument ${a}: bench/run.ts [--only ${FIGURES.join(',')}] [--full]`);
   }
-  return { medianMs: median(times), last };
+  return { only, full };
 }
 
-const profiles = builtinProfileIds().map(resolveProfile);
-const catalog = loadCatalog();
-const render = await timed(5, () => renderDistTree(profiles, catalog, CCENV_VERSION));
-const shFiles = [...render.last].filter(([rel]) => rel.endsWith('.sh')).map(([name, text]) => ({ name, text }));
-const lint = await timed(3, () => shellcheck(shFiles));
-
-const sizes: Record<string, { bytes: number; gzipBytes: number }> = {};
-for (const id of builtinProfileIds()) {
-  const file = repoPath('dist', id, 'install.sh');
-  sizes[`${id}/install.sh`] = { bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length };
+async function measured<T extends object>(name: string, fn: () => Promise<T>): Promise<T & Measured> {
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const date = new Date().toISOString();
+  const t0 = performance.now();
+  console.error(`bench: ${name} …`);
+  const r = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  console.error(`bench: ${name} done in ${seconds.toFixed(0)} s`);
+  return { ...r, date, loadBefore, loadAfter: os.loadavg()[0] ?? 0, seconds };
 }
 
-const machine = createFakeMachine();
-machine.addNode(await ensureCurrentNode());
-machine.addClaudeStandIn();
-const script = readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
-const env = { CCENV_API_KEY: 'sk-bench-0123456789', CCENV_YES: '1' };
-const firstRun = await timed(1, () => runInstaller({ shell: shellByName('dash'), machine, script, env }));
-const reRun = await timed(5, () => runInstaller({ shell: shellByName('dash'), machine, script, env }));
-machine.dispose();
+/** dist/ as the templates render it now? (the bench measures dist/, as shipped) */
+async function distIsFresh(): Promise<boolean> {
+  const r = await execa(process.execPath, [repoPath('out', 'src', 'cli', 'main.js'), 'build', '--out', repoPath('dist'), '--no-versioned', '--check', '--no-lint'], {
+    reject: false,
+    stdin: 'ignore',
+  });
+  return r.exitCode === 0;
+}
 
-// The whole fresh install in the sandbox: Node 20 only → Node 22 + the real Claude Code → claude -p.
-const [mirror, snapshot] = await Promise.all([ensureNodeMirror(), ensureClaudeCodeSnapshot()]);
-const fresh = await runScenario({
-  sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: snapshot }),
-  toolbox: { node: hostNodeBinary() },
-  steps: [
-    {
-      name: 'install',
-      command: 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh',
-      env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-bench-0123456789', CCENV_YES: '1' },
-      timeoutMs: 600_000,
-    },
-    { name: 'claude -p', command: '. "$HOME/.profile" && claude -p hello', timeoutMs: 120_000 },
-  ],
+async function main(): Promise<void> {
+  const { only, full } = parseArgs(process.argv.slice(2));
+  const jsonFile = repoPath('bench', 'results.json');
+  const previous: Partial<Results> = only.length < FIGURES.length && existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Partial<Results>) : {};
+  const machine = machineInfo();
+  const distFresh = await distIsFresh();
+  if (!distFresh) console.error('bench: dist/ is stale (run make build): measuring the committed installers');
+  const results: Results = { ccenvVersion: CCENV_VERSION, machine, distFresh };
+  // figures kept from the last run: only those in this format (each says when it was measured)
+  for (const k of ['configure', 'fresh', 'build', 'matrix', 'sandboxStart'] as const) {
+    const v = previous[k] as (Measured & object) | undefined;
+    if (v && typeof v.date === 'string') (results as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (only.includes('configure')) results.configure = await measured('configure-only run', () => benchConfigure());
+  if (only.includes('fresh')) results.fresh = await measured('fresh install', () => benchFresh());
+  if (only.includes('build')) results.build = await measured('build', () => benchBuild(full ? { coldLintUpTo: 50 } : {}));
+  if (only.includes('sandbox')) results.sandboxStart = await measured('sandbox start', async () => ({ runners: await benchSandboxStart() }));
+  if (only.includes('matrix')) results.matrix = await measured('matrix', () => benchMatrix());
+  results.machine.loadAtEnd = os.loadavg()[0] ?? 0;
+  writeFileSync(jsonFile, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(repoPath('bench', 'results.md'), resultsMarkdown(results));
+  console.log(resultsMarkdown(results));
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
 });
-if (fresh.steps.some((s) => s.exitCode !== 0)) throw new Error(`fresh install failed:\n${fresh.transcript}`);
-
-// The matrix: wall time of every cell on this machine (goal < 5 min on 2 cores), and what starting
-// one sandbox costs with each runner (an empty scenario in the Debian rootfs).
-const { cells, notExecuted } = expandMatrix();
-const matrix = await runMatrix({ runner: bwrapRunner, cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
-const matrixSummary = summary(matrix);
-// Where the matrix's time goes: the sum of cell durations by scenario (cells run two at a time).
-const matrixCellSecondsByScenario: Record<string, number> = {};
-for (const r of matrix.results) matrixCellSecondsByScenario[r.scenario] = Math.round(((matrixCellSecondsByScenario[r.scenario] ?? 0) + r.durationMs / 1000) * 10) / 10;
-const debianRoot = await ensureRootfs('debian');
-const sandboxStartMs: Record<string, number> = {};
-for (const s of await detectRunners()) {
-  if (!s.available) continue;
-  const runner = runnerByName(s.name);
-  await runScenario({ rootfs: debianRoot, runner, sites: standardSites({}), command: 'true' }); // warm (image import)
-  sandboxStartMs[s.name] = (await timed(5, () => runScenario({ rootfs: debianRoot, runner, sites: standardSites({}), command: 'true' }))).medianMs;
-}
-
-// Figure 1: the configure-only run against its floor (one node running the same merge).
-const configureOnly = await benchConfigure();
-
-const results = {
-  ccenvVersion: CCENV_VERSION,
-  configureOnly,
-  profiles: profiles.length,
-  renderAllProfilesMs: render.medianMs,
-  shellcheckAllDialectsMs: lint.medianMs,
-  installerSizes: sizes,
-  configurePathFirstRunMs: firstRun.medianMs,
-  configurePathReRunMs: reRun.medianMs,
-  freshInstallStepMs: fresh.steps[0]?.durationMs,
-  claudePromptMs: fresh.steps[1]?.durationMs,
-  freshInstallScenarioMs: fresh.timings.totalMs,
-  matrix: { ...matrixSummary, wallMs: matrix.wallMs, setupMs: matrix.setupMs, runner: matrix.runner, cellSecondsByScenario: matrixCellSecondsByScenario },
-  sandboxStartMs,
-};
-writeFileSync(repoPath('bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-console.log(JSON.stringify(results, null, 2));

@@ -8,8 +8,9 @@ set -eu
 # bsdtar and shasum play macOS's tar and checksum tool in the macOS-flavoured lane (bsdtar also
 # packs the Windows Node zip); wine runs install.cmd, mingw builds the Windows programs it calls
 # (curl.exe, tar.exe, certutil.exe); chromium shows the landing pages to playwright-core; ssh-keygen
-# signs and verifies SHA256SUMS. An entry starting with / is a file, not a command.
-NEEDED="shellcheck:shellcheck chromium:chromium ssh-keygen:openssh-client sha256sum:coreutils dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils setpriv:util-linux bwrap:bubblewrap openssl:openssl xz:xz-utils curl:curl debootstrap:debootstrap podman:podman runc:runc bsdtar:libarchive-tools shasum:perl wine:wine /usr/lib/wine/wine64:wine64 x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64 /usr/x86_64-w64-mingw32/lib/libz.a:libz-mingw-w64-dev"
+# signs and verifies SHA256SUMS; strace injects faults and audits execve in the reliability tests
+# and profiles the benchmarks. An entry starting with / is a file, not a command.
+NEEDED="shellcheck:shellcheck strace:strace chromium:chromium ssh-keygen:openssh-client sha256sum:coreutils dash:dash bash:bash zsh:zsh ksh93:ksh mksh:mksh yash:yash posh:posh busybox:busybox script:bsdutils setpriv:util-linux bwrap:bubblewrap openssl:openssl xz:xz-utils curl:curl debootstrap:debootstrap podman:podman runc:runc bsdtar:libarchive-tools shasum:perl wine:wine /usr/lib/wine/wine64:wine64 x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64 /usr/x86_64-w64-mingw32/lib/libz.a:libz-mingw-w64-dev"
 
 missing=''
 for pair in $NEEDED; do

@@ -219,7 +219,7 @@ function faultScenario(id: string, title: string, fault: Fault, message: RegExp)
 
 /** Darwin as `uname` reports it on an Intel Mac. */
 const UNAME_DARWIN = `#!/bin/sh
-case "$1" in -s|'') echo Darwin ;; -m) echo x86_64 ;; -r) echo 23.6.0 ;; *) echo Darwin ;; esac
+case "$1" in -s|'') echo Darwin ;; -m) echo x86_64 ;; -sm) echo Darwin x86_64 ;; -r) echo 23.6.0 ;; *) echo Darwin ;; esac
 `;
 
 export const SCENARIOS: Scenario[] = [

@@ -3,8 +3,7 @@
 // failing on ERROR and MISSING nodes; a pure-ASCII check (irm decodes a charset-less response as
 // ISO-8859-1 and 5.1 reads a BOM-less file as ANSI); and static rules for DESIGN.md's PowerShell
 // paragraph that a parser can see.
-import { createRequire } from 'node:module';
-import v8 from 'node:v8';
+import { powershellParser, walkTree as walk, type TsNode } from './powershell-parser.js';
 import type { LintFile } from './shellcheck.js';
 
 export interface PsFinding {
@@ -13,45 +12,6 @@ export interface PsFinding {
   column: number;
   rule: 'syntax' | 'ascii' | 'exit' | 'iex' | 'expand-archive' | 'setx';
   message: string;
-}
-
-type TsNode = {
-  type: string;
-  text: string;
-  isMissing: boolean;
-  hasError: boolean;
-  startPosition: { row: number; column: number };
-  childCount: number;
-  child(i: number): TsNode | null;
-  parent: TsNode | null;
-};
-type TsParser = { parse(text: string): { rootNode: TsNode; delete(): void } | null };
-
-let parser: Promise<TsParser> | undefined;
-
-/** The grammar, loaded once per process. */
-function powershellParser(): Promise<TsParser> {
-  parser ??= (async () => {
-    // Without Liftoff-only, V8 tiers the grammar up with TurboFan: ~7 s of CPU at exit (FEASIBILITY.md).
-    v8.setFlagsFromString('--liftoff-only');
-    const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm');
-    const language = await Language.load(wasm);
-    const p = new Parser();
-    p.setLanguage(language);
-    return p as unknown as TsParser;
-  })();
-  return parser;
-}
-
-function walk(node: TsNode, visit: (n: TsNode) => void): void {
-  visit(node);
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c) walk(c, visit);
-  }
 }
 
 function at(file: string, n: TsNode, rule: PsFinding['rule'], message: string): PsFinding {

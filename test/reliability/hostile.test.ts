@@ -4,8 +4,6 @@
 // install.sh runs on fake machines (dash, and mksh/posh where printf is an external program),
 // install.cmd under Wine's cmd with a real Windows node.exe, install.ps1 is parsed only (no pwsh here).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import v8 from 'node:v8';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +17,7 @@ import { runInPty } from '../../src/harness/pty.js';
 import { installerEnv, runInstaller, type InstallerRun } from '../../src/harness/run-installer.js';
 import { checkCmd, formatCmdFinding } from '../../src/lint/cmd.js';
 import { checkPowerShell, formatPsFinding } from '../../src/lint/powershell.js';
+import { powershellParser, walkTree as walk, type TsNode } from '../../src/lint/powershell-parser.js';
 import { loadCatalog, runtimePlaceholders } from '../../src/messages/catalog.js';
 import { ProfileError, resolveProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/schema.js';
@@ -261,43 +260,6 @@ describe.skipIf(missingWine())('hostile keys through install.cmd (Wine)', () => 
 
 // ---- install.ps1: parsed, not run ----
 
-interface TsNode {
-  type: string;
-  text: string;
-  isMissing: boolean;
-  startPosition: { row: number; column: number };
-  childCount: number;
-  child(i: number): TsNode | null;
-  parent: TsNode | null;
-}
-interface TsTree {
-  rootNode: TsNode;
-  delete(): void;
-}
-
-let tsParser: Promise<{ parse(text: string): TsTree | null }> | undefined;
-/** The grammar src/lint/powershell.ts checks with (tree-sitter-powershell as WebAssembly), for walking the tree. */
-function psParser(): Promise<{ parse(text: string): TsTree | null }> {
-  tsParser ??= (async () => {
-    v8.setFlagsFromString('--liftoff-only');
-    const { Parser, Language } = await import('web-tree-sitter');
-    await Parser.init();
-    const language = await Language.load(createRequire(import.meta.url).resolve('tree-sitter-powershell/tree-sitter-powershell.wasm'));
-    const p = new Parser();
-    p.setLanguage(language);
-    return p as unknown as { parse(text: string): TsTree | null };
-  })();
-  return tsParser;
-}
-
-function walk(node: TsNode, visit: (n: TsNode) => void): void {
-  visit(node);
-  for (let i = 0; i < node.childCount; i++) {
-    const c = node.child(i);
-    if (c) walk(c, visit);
-  }
-}
-
 function ancestors(node: TsNode): string[] {
   const out: string[] = [];
   for (let p = node.parent; p; p = p.parent) out.push(p.type);
@@ -363,7 +325,7 @@ describe('hostile keys and install.ps1', () => {
     async () => {
       const text = readFileSync(repoPath('dist', 'zhipu', 'install.ps1'), 'utf8');
       const gate = await checkPowerShell([{ name: 'zhipu/install.ps1', text }]);
-      const tree = (await psParser()).parse(text);
+      const tree = (await powershellParser()).parse(text);
       if (!tree) throw new Error('tree-sitter gave up on install.ps1');
       const { uses, bad, holders } = keyUsesInPs1(tree.rootNode);
       tree.delete();
@@ -371,7 +333,7 @@ describe('hostile keys and install.ps1', () => {
       // the check itself: each way of leaking the key, added to the real script, is found
       const leaks = ['& $NodeExe $typed', 'Write-Host "key: $savedKey"', '[Console]::WriteLine($env:CCENV_API_KEY)', "$env:CCENV_API_KEY | & $NodeExe '-'"];
       for (const leak of leaks) {
-        const mutated = (await psParser()).parse(text.replace(/^(\s*)\$typed = \$null$/m, (line, indent: string) => `${indent}${leak}\n${line}`));
+        const mutated = (await powershellParser()).parse(text.replace(/^(\s*)\$typed = \$null$/m, (line, indent: string) => `${indent}${leak}\n${line}`));
         expect(mutated && keyUsesInPs1(mutated.rootNode).bad, leak).toHaveLength(1);
         mutated?.delete();
       }
@@ -826,7 +788,7 @@ describe('hostile profile values, one property across sh, ps1 and cmd', () => {
       timeoutMs: 300_000,
     },
     async () => {
-      const parser = await psParser();
+      const parser = await powershellParser();
       const { observed, detail } = await runProperty(
         async (p) => {
           const text = await build(p, 'ps1');

@@ -110,23 +110,21 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Removes the temp files of `target` that a killed ccenv run left behind: its process is gone (or
- * the temp is over an hour old, in case the pid was reused). A live run's temps are left alone.
- * With `anyName`, every ccenv temp in the target's folder (the backups folder). Best effort: any
- * error leaves the temp where it is.
+ * Removes from `dir` the temp files a killed ccenv run left behind (of the file called `name`, or
+ * of any file): their process is gone, or they are over an hour old, in case the pid was reused.
+ * A live run's temps are left alone. Best effort: any error leaves the temp where it is.
  */
-export function removeStaleTemps(target: string, anyName = false): void {
-  const dir = path.dirname(target);
+export function removeStaleTemps(dir: string, name?: string): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  for (const name of names) {
-    const m = TEMP_NAME.exec(name);
-    if (!m || (!anyName && m[1] !== path.basename(target))) continue;
-    const temp = path.join(dir, name);
+  for (const entry of names) {
+    const m = TEMP_NAME.exec(entry);
+    if (!m || (name !== undefined && m[1] !== name)) continue;
+    const temp = path.join(dir, entry);
     try {
       const st = fs.lstatSync(temp);
       if (!st.isFile()) continue;

@@ -163,12 +163,13 @@ function backup(ctx: Context, loaded: Loaded, done: readonly string[]): string |
 function clearStaleTemps(paths: ConfigPaths): void {
   for (const file of [paths.settings, paths.state, paths.receipt]) {
     try {
-      removeStaleTemps(resolveTarget(file));
+      const target = resolveTarget(file);
+      removeStaleTemps(path.dirname(target), path.basename(target));
     } catch {
       // a symlink loop or an unreadable folder: reported when the file itself is read
     }
   }
-  removeStaleTemps(path.join(paths.backups, 'any'), true);
+  removeStaleTemps(paths.backups);
 }
 
 /**

@@ -32,6 +32,7 @@ import { repoPath } from '../../src/paths.js';
 import { readyMachine, ZHIPU_SCRIPT } from '../installer/support.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';
 import { BASE_URL, KEY, said } from './install-run.js';
+import { random } from '../support/random.js';
 
 const AREA = 'hostile values' as const;
 const PRIOR_SETTINGS = '{\n  "model": "opus",\n  "env": {\n    "FOO": "bar"\n  }\n}\n';
@@ -66,16 +67,6 @@ function putSettings(m: Machine, text: string): void {
   writeFileSync(m.files.settings, text);
 }
 
-/** A seeded generator (mulberry32): the same values on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const firstSentence = (text: string): string => text.replace(/(\.)\s.*$/s, '$1');
 

@@ -4,7 +4,7 @@
 // npm from the local registry) under `strace -f -e trace=execve`, so every program the installer
 // starts is seen with its argv.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, type Stats, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -61,38 +61,30 @@ interface FileEntry {
   bytes: Buffer;
 }
 
-/** Every regular file under dir (links not followed), with its mode and content. */
-function filesUnder(dir: string, rel = ''): FileEntry[] {
-  const out: FileEntry[] = [];
+/** Every path under dir (links not followed), with what lstat says of it. */
+function entriesUnder(dir: string, rel = ''): { rel: string; st: Stats }[] {
   let names: string[];
   try {
     names = readdirSync(path.join(dir, rel));
   } catch {
-    return out;
+    return [];
   }
-  for (const name of names) {
+  return names.flatMap((name) => {
     const r = rel ? `${rel}/${name}` : name;
     const st = lstatSync(path.join(dir, r));
-    if (st.isDirectory()) out.push(...filesUnder(dir, r));
-    else if (st.isFile()) out.push({ rel: r, mode: st.mode & 0o777, bytes: readFileSync(path.join(dir, r)) });
-  }
-  return out;
+    return [{ rel: r, st }, ...(st.isDirectory() ? entriesUnder(dir, r) : [])];
+  });
 }
 
-function allPaths(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(path.join(dir, rel));
-  } catch {
-    return out;
-  }
-  for (const name of names) {
-    const r = rel ? `${rel}/${name}` : name;
-    out.push(r);
-    if (lstatSync(path.join(dir, r)).isDirectory()) out.push(...allPaths(dir, r));
-  }
-  return out;
+/** Every regular file under dir (links not followed), with its mode and content. */
+function filesUnder(dir: string): FileEntry[] {
+  return entriesUnder(dir)
+    .filter((e) => e.st.isFile())
+    .map((e) => ({ rel: e.rel, mode: e.st.mode & 0o777, bytes: readFileSync(path.join(dir, e.rel)) }));
+}
+
+function allPaths(dir: string): string[] {
+  return entriesUnder(dir).map((e) => e.rel);
 }
 
 /** One execve of `strace -f -v -e trace=execve`: the program, its argv and environment, whether it ran. */

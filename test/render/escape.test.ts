@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { heredocBody, jsLiteral, shPrintfFormat, shQuote, EscapeError, commentText } from '../../src/render/escape.js';
 import { allShells, missingShells } from '../../src/harness/shells.js';
+import { random } from '../support/random.js';
 
 const HOSTILE = [
   "'", '"', '$', '`', '\\', ';', '&', '|', '<', '>', '%', '^', '!', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#',
@@ -10,16 +11,6 @@ const HOSTILE = [
   '\u201d', '\u201e', '中文', 'ａ', '😀', '=', '-', '--', 'a',
 ];
 
-/** A deterministic generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hostileValues(count: number): string[] {
   const next = random(2026);

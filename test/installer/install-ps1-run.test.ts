@@ -1,0 +1,181 @@
+// dist/zhipu/install.ps1 executed by real pwsh 7.6 on a machine that already has Node >= 22 and
+// Claude Code (a stand-in): the installer contract, flag by flag and exit code by exit code, from a
+// file and inside a pwsh session that carries on afterwards.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { repoPath } from '../../src/paths.js';
+import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';
+import { NO_PWSH, PWSH, runPs1 } from './ps1-support.js';
+
+const machine = readyMachines();
+const FILE = repoPath('dist', 'zhipu', 'install.ps1');
+const KEY = 'sk-ps1-0123456789abcdef';
+
+describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  test('-Help and --help print the usage; -Version names ccenv and the profile; exit 0, nothing written', async () => {
+    const m = await machine();
+    for (const flag of ['-Help', '--help']) {
+      const r = await runPs1(m, { file: FILE, args: [flag] });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Usage:');
+    }
+    const v = await runPs1(m, { file: FILE, args: ['-Version'] });
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toMatch(/ccenv \d+\.\d+\.\d+, profile zhipu/);
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  test('an unknown option is exit 2 naming it', async () => {
+    const m = await machine();
+    const r = await runPs1(m, { file: FILE, args: ['--frobnicate'] });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('Unknown option: --frobnicate');
+  });
+
+  test('a hostile key from CCENV_API_KEY lands exactly; user entries stay in order; onboarding done; 0600; key never printed', async () => {
+    const m = await machine();
+    writeSettings(m, '{\n  "model": "opus",\n  "env": {\n    "MINE": "1"\n  },\n  "permissions": {"allow": ["Bash(ls)"]}\n}\n');
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: HOSTILE_KEY, CCENV_YES: '1' } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const s = readJson(settingsPath(m));
+    expect(Object.keys(s)).toEqual(['model', 'env', 'permissions']);
+    expect(envOf(m)).toEqual({ MINE: '1', ANTHROPIC_AUTH_TOKEN: HOSTILE_KEY, ...ZHIPU_ENV });
+    expect(readJson(path.join(m.home, '.claude.json'))).toEqual({ hasCompletedOnboarding: true });
+    expect(statSync(settingsPath(m)).mode & 0o777).toBe(0o600);
+    expect(r.stdout + r.stderr).not.toContain(HOSTILE_KEY);
+    expect(r.stdout).toContain('Done. Claude Code now uses Zhipu GLM Coding Plan');
+  });
+
+  test('a re-run changes nothing, byte for byte', async () => {
+    const m = await machine();
+    const env = { CCENV_API_KEY: KEY, CCENV_YES: '1' };
+    expect((await runPs1(m, { file: FILE, env })).exitCode).toBe(0);
+    const before = snapshotTree(m.home);
+    const again = await runPs1(m, { file: FILE, env });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+
+  test('no key: with -Yes, with --yes, with CCENV_YES=1, and with no console and nothing piped → exit 5, nothing written', async () => {
+    const m = await machine();
+    for (const run of [{ args: ['-Yes'] }, { args: ['--yes'] }, { env: { CCENV_YES: '1' } }, {}]) {
+      const r = await runPs1(m, { file: FILE, ...run });
+      expect(r.exitCode, JSON.stringify(run) + r.stderr).toBe(5);
+      expect(r.stderr).toMatch(/CCENV_API_KEY/);
+    }
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  test('-NonInteractive without a key is exit 5 with what to do, not a raw Read-Host error', async () => {
+    const m = await machine();
+    const r = await runPs1(m, { file: FILE, pwshArgs: ['-NonInteractive'], stdin: undefined });
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain("$env:CCENV_API_KEY = 'your-key'");
+    expect(r.stderr).not.toMatch(/NonInteractive mode|Exception/);
+  });
+
+  test('a key piped on stdin (Get-Content key.txt | pwsh -File install.ps1) lands exactly, CRLF or not', async () => {
+    for (const ending of ['\n', '\r\n']) {
+      const m = await machine();
+      const r = await runPs1(m, { file: FILE, stdin: `${HOSTILE_KEY}${ending}` });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(HOSTILE_KEY);
+      expect(r.stdout + r.stderr).not.toContain(HOSTILE_KEY);
+    }
+  });
+
+  test('CCENV_API_KEY set but empty is exit 2 (a missing CI secret must fail, not prompt)', async () => {
+    const m = await machine();
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: '' }, stdin: 'sk-should-not-be-read\n' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('CCENV_API_KEY is set but empty');
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  for (const [what, key, position] of [
+    ['a full-width character', 'sk-\uff41bcdef', '4'],
+    ['an inner space', 'sk-abc def', '7'],
+  ] as const) {
+    test(`a key with ${what} is exit 2 naming position ${position}, nothing written`, async () => {
+      const m = await machine();
+      const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: key, CCENV_YES: '1' } });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(position);
+      expect(snapshotTree(m.home)).toEqual({});
+    });
+  }
+
+  test('invalid settings.json: exit 4, left byte for byte', async () => {
+    const m = await machine();
+    const text = '{ "env": { "A": "1", }, // mine\n}';
+    writeSettings(m, text);
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(r.exitCode).toBe(4);
+    expect(readFileSync(settingsPath(m), 'utf8')).toBe(text);
+    expect(existsSync(path.join(m.home, '.claude.json'))).toBe(false);
+  });
+
+  test('--dry-run and -DryRun need no key, show the change masked, and write nothing', async () => {
+    const m = await machine();
+    writeSettings(m, '{"env":{"MINE":"1"}}\n');
+    const before = snapshotTree(m.home);
+    for (const flag of ['-DryRun', '--dry-run']) {
+      const r = await runPs1(m, { file: FILE, args: [flag] });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Dry run');
+    }
+    const withKey = await runPs1(m, { file: FILE, args: ['-DryRun'], env: { CCENV_API_KEY: KEY } });
+    expect(withKey.stdout).not.toContain(KEY);
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+
+  test('-Uninstall gives back the original bytes; a second -Uninstall changes nothing', async () => {
+    const m = await machine();
+    const original = '{\r\n  "env": {"ANTHROPIC_BASE_URL": "https://mine.example", "MINE": "1"},\r\n  "model": "opus"\r\n}\r\n';
+    writeSettings(m, original);
+    writeFileSync(path.join(m.home, '.claude.json'), '{"numStartups": 3}');
+    expect((await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } })).exitCode).toBe(0);
+    expect(envOf(m)['ANTHROPIC_BASE_URL']).toBe(ZHIPU_ENV['ANTHROPIC_BASE_URL']);
+    const u = await runPs1(m, { file: FILE, args: ['-Uninstall'] });
+    expect(u.exitCode, u.stderr).toBe(0);
+    expect(readFileSync(settingsPath(m), 'utf8')).toBe(original);
+    expect(readJson(path.join(m.home, '.claude.json'))).toEqual({ numStartups: 3 });
+    const again = await runPs1(m, { file: FILE, args: ['--uninstall'] });
+    expect(again.exitCode).toBe(0);
+    expect(readFileSync(settingsPath(m), 'utf8')).toBe(original);
+  });
+
+  test('CCENV_MODEL_* set the mapping unasked; the stale ANTHROPIC_API_KEY goes', async () => {
+    const m = await machine();
+    writeSettings(m, '{"env":{"ANTHROPIC_API_KEY":"sk-old-anthropic"}}');
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_MODEL_OPUS: 'glm-x', CCENV_MODEL_HAIKU: 'glm-y' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const env = envOf(m);
+    expect(env['ANTHROPIC_API_KEY']).toBeUndefined();
+    expect(env['ANTHROPIC_DEFAULT_OPUS_MODEL']).toBe('glm-x');
+    expect(env['ANTHROPIC_DEFAULT_HAIKU_MODEL']).toBe('glm-y');
+  });
+
+  test('-Doctor needs no key, changes nothing and names the settings file; CCENV_LANG=zh speaks Chinese', async () => {
+    const m = await machine();
+    expect((await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } })).exitCode).toBe(0);
+    const before = snapshotTree(m.home);
+    const r = await runPs1(m, { file: FILE, args: ['-Doctor'], env: { CCENV_LANG: 'zh' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(settingsPath(m));
+    expect(r.stdout).toMatch(/[\u4e00-\u9fff]/);
+    expect(r.stdout).not.toContain(KEY);
+    expect(snapshotTree(m.home)).toEqual(before);
+  });
+
+  test('the key is in no other process environment than the configure program (node --version, claude --version)', async () => {
+    const m = await machine();
+    // A claude that reports whether it sees the key.
+    m.addExecutable('claude', '#!/bin/sh\n[ -n "${CCENV_API_KEY+set}" ] && echo "LEAK claude sees CCENV_API_KEY" >&2\necho "2.1.330 (Claude Code)"\n');
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('LEAK');
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
+  });
+});

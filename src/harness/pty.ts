@@ -28,6 +28,11 @@ export interface PtyOptions {
   timeoutMs?: number;
   /** util-linux `script` (default /usr/bin/script). */
   script?: string;
+  /**
+   * Answer every cursor-position query (ESC[6n) as a terminal does (ESC[1;1R): PowerShell asks
+   * before each prompt and waits for the answer.
+   */
+  answerCursorQueries?: boolean;
 }
 
 function find(haystack: string, from: number, needle: string | RegExp): number {
@@ -83,6 +88,9 @@ export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> 
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
+      if (opts.answerCursorQueries) {
+        for (let i = d.indexOf('\x1b[6n'); i >= 0; i = d.indexOf('\x1b[6n', i + 1)) child.stdin.write('\x1b[1;1R');
+      }
       transcript += d;
       const last = opts.answers[next - 1];
       if (resendTimer && last) armResend(last);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repoPath } from '../../src/paths.js';
 import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';
-import { NO_PWSH, PWSH, runPs1 } from './ps1-support.js';
+import { NO_PWSH, PWSH, pwshEnv, runPs1 } from './ps1-support.js';
+import { runInPty } from '../../src/harness/pty.js';
 
 const machine = readyMachines();
 const FILE = repoPath('dist', 'zhipu', 'install.ps1');
@@ -177,5 +178,42 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('LEAK');
     expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
+  });
+
+  test('the key typed at the hidden prompt on a pseudo-terminal lands exactly and is never shown; a rejected key is asked again', async () => {
+    const m = await machine();
+    const r = await runInPty(`pwsh -NoProfile -File '${FILE}'`, {
+      env: pwshEnv(m),
+      cwd: m.home,
+      answerCursorQueries: true,
+      answers: [
+        // Typed once PowerShell reads keys (its cursor query follows the prompt): a terminal echoes
+        // what is typed before any program reads it, whatever the program.
+        { when: /API key[^\n]*\x1b\[6n/, send: 'sk-bad key\r' },
+        { when: /API key[^\n]*\x1b\[6n/, send: `${HOSTILE_KEY}\r` },
+        { when: /\[y\/N\]/, send: 'y\r' },
+      ],
+      timeoutMs: 60_000,
+    });
+    expect(r.exitCode, r.transcript).toBe(0);
+    expect(r.transcript).not.toContain(HOSTILE_KEY);
+    expect(r.transcript).not.toContain('sk-bad');
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(HOSTILE_KEY);
+    expect(envOf(m)['ANTHROPIC_DEFAULT_OPUS_MODEL']).toBe('glm-4.6');
+  });
+
+  test('three empty answers at the prompt: exit 2, as install.sh', async () => {
+    const m = await machine();
+    const prompt = 'Enter your Zhipu GLM Coding Plan API key';
+    const r = await runInPty(`pwsh -NoProfile -File '${FILE}'`, {
+      env: pwshEnv(m),
+      cwd: m.home,
+      answerCursorQueries: true,
+      answers: [{ when: prompt, send: '\r' }, { when: prompt, send: '\r' }, { when: prompt, send: '\r' }],
+      timeoutMs: 60_000,
+    });
+    expect(r.exitCode, r.transcript).toBe(2);
+    expect(r.transcript).toContain('No usable key after 3 attempts');
+    expect(snapshotTree(m.home)).toEqual({});
   });
 });

@@ -29,8 +29,8 @@ export interface PtyOptions {
   /** util-linux `script` (default /usr/bin/script). */
   script?: string;
   /**
-   * Answer every cursor-position query (ESC[6n) as a terminal does (ESC[1;1R): PowerShell asks
-   * before each prompt and waits for the answer.
+   * Answer cursor-position queries (ESC[6n) as a terminal does (ESC[1;1R); default true.
+   * PowerShell asks before each prompt and around each key it reads, and waits for the answer.
    */
   answerCursorQueries?: boolean;
 }
@@ -88,7 +88,7 @@ export function runInPty(command: string, opts: PtyOptions): Promise<PtyResult> 
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
-      if (opts.answerCursorQueries) {
+      if (opts.answerCursorQueries !== false) {
         for (let i = d.indexOf('\x1b[6n'); i >= 0; i = d.indexOf('\x1b[6n', i + 1)) child.stdin.write('\x1b[1;1R');
       }
       transcript += d;

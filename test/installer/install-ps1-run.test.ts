@@ -185,7 +185,6 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     const r = await runInPty(`pwsh -NoProfile -File '${FILE}'`, {
       env: pwshEnv(m),
       cwd: m.home,
-      answerCursorQueries: true,
       answers: [
         // Typed once PowerShell reads keys (its cursor query follows the prompt): a terminal echoes
         // what is typed before any program reads it, whatever the program.
@@ -208,7 +207,6 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     const r = await runInPty(`pwsh -NoProfile -File '${FILE}'`, {
       env: pwshEnv(m),
       cwd: m.home,
-      answerCursorQueries: true,
       answers: [{ when: prompt, send: '\r' }, { when: prompt, send: '\r' }, { when: prompt, send: '\r' }],
       timeoutMs: 60_000,
     });

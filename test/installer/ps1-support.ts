@@ -1,7 +1,7 @@
 // Runs a generated install.ps1 under real pwsh (7.6) on a fake machine: `pwsh -File`, or inside a
 // pwsh session the way users start it (`iex (irm …)`, `& ([scriptblock]::Create(…)) -Yes`).
 // pwsh's own caches go outside HOME, so HOME holds only what the installer wrote.
-import { existsSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { findProgram } from '../../src/harness/tools.js';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -71,4 +71,20 @@ export async function runPs1(m: FakeMachine, run: Ps1Run): Promise<InstallerRun>
     timeout: 120_000,
   });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/**
+ * `pwsh` inside a sandbox (runScenario): the dotnet-tool's program folder bound read-only (the
+ * sandbox hides the real HOME) and a `pwsh` toolbox script starting it with the host's dotnet.
+ */
+export function pwshInSandbox(): { binds: { src: string; dest: string }[]; scripts: Record<string, string> } {
+  const dotnet = realpathSync(findProgram('dotnet') ?? '/usr/bin/dotnet');
+  const store = path.join(path.dirname(PWSH ?? '/nonexistent/pwsh'), '.store', 'powershell');
+  const version = existsSync(store) ? readdirSync(store)[0] ?? '' : '';
+  const tools = path.join(store, version, 'powershell', version, 'tools', 'net10.0', 'any', 'unix');
+  const dest = '/run/ccenv/pwsh';
+  return {
+    binds: [{ src: tools, dest }],
+    scripts: { pwsh: `#!/bin/sh\nexec '${dotnet}' '${dest}/pwsh.dll' "$@"\n` },
+  };
 }

@@ -1,0 +1,171 @@
+// The three installers as interchangeable targets: each gives a clean account (a home folder with
+// Node ≥ 22 and a stand-in claude on PATH) and runs dist/<profile>/install.<ext> in it, key from
+// CCENV_API_KEY, non-interactive. install.sh under dash, install.ps1 under pwsh 7, install.cmd under
+// Wine's cmd with Windows' node.exe.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
+import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { runInstaller } from '../../src/harness/run-installer.js';
+import { shellByName } from '../../src/harness/shells.js';
+import { ensureWinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
+import { ensureWinePrefix, missingWine, resetUserFiles, runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
+import { repoPath } from '../../src/paths.js';
+import { NO_PWSH, PWSH, runPs1 } from '../installer/ps1-support.js';
+import { readyMachine } from '../installer/support.js';
+
+export type TargetId = 'sh' | 'ps1' | 'cmd';
+export const TARGET_IDS: readonly TargetId[] = ['sh', 'ps1', 'cmd'];
+export const TARGET_LABEL: Record<TargetId, string> = { sh: 'install.sh (dash)', ps1: 'install.ps1 (pwsh 7)', cmd: 'install.cmd (Wine cmd)' };
+
+/** One run's request: which profile's installer, install or uninstall, and extra environment. */
+export interface Step {
+  profile: string;
+  uninstall?: boolean;
+  env?: Record<string, string>;
+}
+
+/** A clean account on one target: its home (Unix path) and a way to run an installer in it. */
+export interface Account {
+  home: string;
+  /** How the target spells the home folder (what the configure program sees as os.homedir()). */
+  nativeHome: string;
+  run(step: Step): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface Target {
+  id: TargetId;
+  /** Why this target cannot run here (a skip, never a pass), or undefined. */
+  missing: string | undefined;
+  setup(): Promise<void>;
+  account(): Promise<Account>;
+  teardown(): Promise<void>;
+}
+
+const installerFile = (profile: string, ext: string) => repoPath('dist', profile, `install.${ext}`);
+
+function shTarget(): Target {
+  const dash = shellByName('dash');
+  return {
+    id: 'sh',
+    missing: undefined,
+    setup: async () => {},
+    teardown: async () => {},
+    account: async () => {
+      const m: FakeMachine = await readyMachine();
+      return {
+        home: m.home,
+        nativeHome: m.home,
+        run: async (step) => {
+          const script = readFileSync(installerFile(step.profile, 'sh'), 'utf8');
+          const r = await runInstaller({ shell: dash, machine: m, script, args: [step.uninstall ? '--uninstall' : '--yes'], env: step.env });
+          return r.exitCode;
+        },
+        dispose: async () => m.dispose(),
+      };
+    },
+  };
+}
+
+function ps1Target(): Target {
+  return {
+    id: 'ps1',
+    missing: PWSH ? undefined : NO_PWSH,
+    setup: async () => {},
+    teardown: async () => {},
+    account: async () => {
+      const m = await readyMachine();
+      return {
+        home: m.home,
+        nativeHome: m.home,
+        run: async (step) => {
+          const r = await runPs1(m, { file: installerFile(step.profile, 'ps1'), args: [step.uninstall ? '-Uninstall' : '-Yes'], env: step.env });
+          return r.exitCode;
+        },
+        dispose: async () => m.dispose(),
+      };
+    },
+  };
+}
+
+/** Windows' node.exe from the cached win-x64 zip (the same cache entry the cmd tests fill). */
+async function winNodeBin(): Promise<string> {
+  const m = await ensureWinNodeMirror();
+  return ensureCacheDir(cachePath('node-win-bin', m.version), async (tmp) => {
+    execFileSync('bsdtar', ['-xf', m.zip, '-C', tmp, '--strip-components=1'], { stdio: 'ignore' });
+  });
+}
+
+/**
+ * A private copy of the shared Wine prefix: its own registry and C:\users (where the installer
+ * writes), the large C:\windows and Program Files linked read-through. Other test files reset the
+ * shared prefix's user folder between their tests; this one must not race them.
+ */
+function clonePrefix(shared: WinePrefix, into: string): WinePrefix {
+  const dir = path.join(into, 'prefix');
+  mkdirSync(path.join(dir, 'drive_c'), { recursive: true });
+  for (const f of ['.update-timestamp', 'system.reg', 'user.reg', 'userdef.reg']) copyFileSync(path.join(shared.dir, f), path.join(dir, f));
+  cpSync(path.join(shared.dir, 'dosdevices'), path.join(dir, 'dosdevices'), { recursive: true, verbatimSymlinks: true });
+  for (const name of readdirSync(path.join(shared.dir, 'drive_c'))) {
+    const from = path.join(shared.dir, 'drive_c', name);
+    if (name === 'users' || name === 'ProgramData') cpSync(from, path.join(dir, 'drive_c', name), { recursive: true });
+    else symlinkSync(from, path.join(dir, 'drive_c', name));
+  }
+  const userDir = path.join(dir, path.relative(shared.dir, shared.userDir));
+  return { dir, userDir, localAppData: path.join(userDir, 'AppData', 'Local') };
+}
+
+function cmdTarget(): Target {
+  let work = '';
+  let prefix: WinePrefix;
+  let winPath: string[] = [];
+  const installers = new Map<string, string>();
+  return {
+    id: 'cmd',
+    missing: missingWine() === undefined ? undefined : `not executed: ${missingWine()}`,
+    setup: async () => {
+      const [shared, nodeBin] = await Promise.all([ensureWinePrefix(), winNodeBin()]);
+      work = mkdtempSync(path.join(tmpdir(), 'ccenv-diff-cmd-'));
+      prefix = clonePrefix(shared, work);
+      await startWineServer(prefix);
+      const claude = path.join(work, 'claude-bin');
+      mkdirSync(claude);
+      // what npm's claude.cmd answers to --version
+      writeFileSync(path.join(claude, 'claude.cmd'), '@echo off\r\necho 2.1.330 (Claude Code)\r\n');
+      winPath = [windowsPath(nodeBin), windowsPath(claude)];
+    },
+    teardown: async () => {
+      if (!work) return;
+      // this file's own wineserver (its prefix only), so the folder can go
+      await execa('wineserver', ['-k'], { env: { ...process.env, WINEPREFIX: prefix.dir }, reject: false, stdio: 'ignore' });
+      rmSync(work, { recursive: true, force: true });
+    },
+    account: async () => {
+      resetUserFiles(prefix);
+      return {
+        home: prefix.userDir,
+        nativeHome: `C:\\users\\${path.basename(prefix.userDir)}`,
+        run: async (step) => {
+          // a snapshot of the installer per profile: a rebuild of dist/ mid-run cannot mix versions
+          let file = installers.get(step.profile);
+          if (!file) {
+            file = path.join(work, `install-${step.profile}.cmd`);
+            copyFileSync(installerFile(step.profile, 'cmd'), file);
+            installers.set(step.profile, file);
+          }
+          const r = await runWine(prefix, ['cmd', '/c', windowsPath(file), step.uninstall ? '--uninstall' : '--yes'], { env: step.env, path: winPath, cwd: work });
+          return r.code;
+        },
+        dispose: async () => resetUserFiles(prefix),
+      };
+    },
+  };
+}
+
+export function targets(): Target[] {
+  return [shTarget(), ps1Target(), cmdTarget()];
+}

@@ -13,6 +13,7 @@ import { compileTemplate, createEnvironment, TEMPLATES_DIR } from '../../src/ren
 import { repoPath } from '../../src/paths.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
+import { templateSource } from '../support/templates.js';
 
 const dist = (id: string) => readFileSync(repoPath('dist', id, 'install.ps1'), 'utf8');
 const hostile = loadProfileFile(repoPath('test', 'fixtures', 'profiles', 'hostile.yaml'));
@@ -38,14 +39,19 @@ describe('install.ps1: the build gate', () => {
 
 describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
   const text = dist('zhipu');
-  const body = text.slice(text.indexOf('\nparam('));
+  const body = text.slice(text.indexOf('\n& {'));
 
-  test('pure ASCII; parameters first, then one script block closed on the last line', () => {
+  test('pure ASCII; one script block taking the arguments, opened first and closed on the last line; main and the payload last', () => {
     expect(text).toMatch(/^[\x09\x0a\x0d\x20-\x7e]*$/);
     const code = body.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
-    expect(code[0]).toBe('param(');
-    expect(code).toContain('& {');
-    expect(code[code.length - 1]).toBe('}');
+    // no param() outside the block: under iex it would assign the caller's own variables
+    expect(code[0]).toBe('& {');
+    expect(code[1]).toBe('param(');
+    expect(code[code.length - 1]).toBe('} @args');
+    expect(code[code.length - 2]).toBe('Invoke-CcenvMain');
+    // the configure program comes after every function a reader wants to see
+    const payload = text.indexOf("$ConfigureProgram = @'");
+    expect(payload).toBeGreaterThan(text.lastIndexOf('\nfunction '));
   });
 
   test('5.1 rules: TLS 1.2, no progress bars, basic parsing, the registry for PATH, a zip without Expand-Archive (the gate refuses that and setx)', () => {
@@ -54,6 +60,7 @@ describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
     expect(text).toMatch(/Invoke-WebRequest -UseBasicParsing/);
     expect(text).toContain('[Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames');
     expect(text).toContain("$kind = $key.GetValueKind('Path')");
+    expect(text).toContain('$key.SetValue(\'Path\', $Value, $Kind)');
     expect(text).toContain('SendMessageTimeout([IntPtr]0xffff, 0x1A');
     expect(text).toContain('[System.IO.Compression.ZipFile]::ExtractToDirectory');
     expect(text).toContain('Get-FileHash -Algorithm SHA256');
@@ -64,18 +71,19 @@ describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
     expect(text).toContain("$ConfigureProgram | & $NodeExe '-' @Arguments | Out-Host");
     const calls = [...text.matchAll(/Invoke-CcenvConfigure \$\w+ (@\([^)]*\)|\$\w+) /g)].map((m) => m[1]);
     expect(calls.sort()).toEqual(["$configureArgs", "$doctorArgs", "@('--check')", "@('--check-key')", "@('--uninstall')"].sort());
-    expect(text).toMatch(/finally \{\n {4}# A key typed at the prompt[^\n]*\n {4}if \(\$State\.KeyFromPrompt\) \{\n {8}Remove-Item Env:\\CCENV_API_KEY/);
-    // npm runs without it
-    expect(text).toMatch(/Remove-Item Env:\\CCENV_API_KEY -ErrorAction SilentlyContinue\n {4}try \{\n[^]*?& \$npm @arguments/);
+    // the environment holds it only while the configure program runs (the runs under pwsh prove it)
+    expect([...text.matchAll(/^\s*\$env:CCENV_API_KEY = /gm)]).toHaveLength(1);
+    expect(text).toMatch(/\$env:CCENV_API_KEY = \$State\.Key\n[^]*?\$ConfigureProgram \| & \$NodeExe[^]*?finally \{[^]*?Remove-Item Env:\\CCENV_API_KEY/);
+    expect(text).toMatch(/function Save-CcenvKeyFromEnvironment \{[^]*?Remove-Item Env:\\CCENV_API_KEY/);
   });
 
   test('-Doctor and -Check hand over to the configure program (the diagnosis is written once, there)', () => {
     expect(body).toMatch(/param\([^)]*\[switch\]\$Doctor,\n {4}\[switch\]\$Check\n\)/);
     // -Doctor runs before anything is installed or asked, and needs no key
-    expect(text).toMatch(/try \{\n {4}if \(\$Doctor\) \{\n {8}Invoke-CcenvDoctor\n/);
+    expect(text).toMatch(/\$InstallDir = Get-CcenvInstallDir\n {12}if \(\$Doctor\) \{\n {16}Invoke-CcenvDoctor\n/);
     expect(text).toContain("$doctorArgs = @('--doctor', '--check')");
     // -Check after configuring: its exit code becomes the script's
-    expect(text).toMatch(/if \(\$Check\) \{\n[^\n]*\n {20}\$rc = Invoke-CcenvConfigure \$nodeExe @\('--check'\) \$false\n {20}if \(\$rc -ne 0\) \{\n {24}Stop-Ccenv \$rc ''/);
+    expect(text).toMatch(/if \(\$Check\) \{\n[^\n]*\n {8}\$rc = Invoke-CcenvConfigure \$nodeExe @\('--check'\) \$false\n {8}if \(\$rc -ne 0\) \{\n {12}Stop-Ccenv \$rc ''/);
   });
 
   test('the configure program is the same bytes as in install.sh', () => {
@@ -100,7 +108,7 @@ describe('install.ps1: message calls', () => {
   test('every call passes as many values as its message has run-time placeholders', async () => {
     const { installerMessages } = await import('../../src/render/context.js');
     const messages = new Map(installerMessages(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION, 'ps1').map((m) => [m.id, m.runtime.length]));
-    const template = readFileSync(path.join(TEMPLATES_DIR, 'install.ps1.hbs'), 'utf8');
+    const template = templateSource('ps1');
     const calls = [...template.matchAll(/(?:Write-CcenvSay|Write-CcenvWarn|Get-CcenvMessage|Stop-Ccenv \$\w+) '([a-z0-9_]+)'(?: @\((.*)\))?/g)];
     expect(calls.length).toBeGreaterThan(40);
     const countArgs = (list: string | undefined) => {

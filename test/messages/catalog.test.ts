@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CatalogError, loadCatalog, LANGS } from '../../src/messages/catalog.js';
 import { repoPath } from '../../src/paths.js';
+import { templateSource } from '../support/templates.js';
 
 function catalogDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ccenv-msg-'));
@@ -68,7 +69,7 @@ describe('message catalog', () => {
   });
 
   test('install.ps1 speaks only catalog messages, and uses all ps_ ones', () => {
-    const text = readFileSync(repoPath('templates', 'install.ps1.hbs'), 'utf8');
+    const text = templateSource('ps1');
     // Write-CcenvSay/Write-CcenvWarn/Stop-Ccenv/Get-CcenvMessage calls name the id as a literal
     const used = new Set([...text.matchAll(/(?:Write-CcenvSay|Write-CcenvWarn|Get-CcenvMessage) '([a-z0-9_]+)'|Stop-Ccenv \$\w+ '([a-z0-9_]+)'/g)].map((m) => (m[1] ?? m[2]) as string));
     expect(used.size).toBeGreaterThan(30);

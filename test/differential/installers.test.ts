@@ -14,6 +14,8 @@ import { targets, type Account, type TargetId } from './targets.js';
 
 interface Result {
   exits: number[];
+  /** What each run printed (stdout, then stderr): shown when a run's exit code differs. */
+  output: string[];
   raw: Tree[];
   normalized: Normalized[];
 }
@@ -29,9 +31,11 @@ async function runScenario(account: Account, scenario: Scenario, modes: boolean)
     mkdirSync(path.dirname(path.join(account.home, rel)), { recursive: true });
     writeFileSync(path.join(account.home, rel), text);
   }
-  const out: Result = { exits: [], raw: [], normalized: [] };
+  const out: Result = { exits: [], output: [], raw: [], normalized: [] };
   for (const step of scenario.steps) {
-    out.exits.push(await account.run(step));
+    const run = await account.run(step);
+    out.exits.push(run.code);
+    out.output.push(`${run.stdout}\n${run.stderr}`.split(account.nativeHome).join('~').trim());
     const raw = readTree(account.home, modes);
     out.raw.push(raw);
     out.normalized.push(normalize(raw, account.nativeHome, modes));
@@ -48,7 +52,11 @@ const usedBy = (r: Result) => [...new Set(r.normalized.flatMap((n) => [...n.used
 
 /** Where `got` departs from the reference: exit codes first, then the files after each run. */
 function compare(ref: Result, got: Result): string | null {
-  if (ref.exits.join() !== got.exits.join()) return `exit codes ${got.exits.join('/')} (reference ${ref.exits.join('/')})`;
+  const step = ref.exits.findIndex((code, i) => code !== got.exits[i]);
+  if (step >= 0) {
+    const said = (got.output[step] ?? '').split('\n').filter(Boolean).slice(-2).join(' / ');
+    return `exit codes ${got.exits.join('/')} (reference ${ref.exits.join('/')}); run ${step + 1} printed: ${JSON.stringify(said.slice(0, 200))}`;
+  }
   for (let i = 0; i < ref.normalized.length; i++) {
     const d = firstDifference(ref.normalized[i]!.tree, got.normalized[i]!.tree);
     if (d) return ref.normalized.length > 1 ? `after run ${i + 1}: ${d}` : d;

@@ -28,12 +28,18 @@ export interface Step {
   env?: Record<string, string>;
 }
 
+export interface StepRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** A clean account on one target: its home (Unix path) and a way to run an installer in it. */
 export interface Account {
   home: string;
   /** How the target spells the home folder (what the configure program sees as os.homedir()). */
   nativeHome: string;
-  run(step: Step): Promise<number>;
+  run(step: Step): Promise<StepRun>;
   dispose(): Promise<void>;
 }
 
@@ -63,7 +69,7 @@ function shTarget(): Target {
         run: async (step) => {
           const script = readFileSync(installerFile(step.profile, 'sh'), 'utf8');
           const r = await runInstaller({ shell: dash, machine: m, script, args: [step.uninstall ? '--uninstall' : '--yes'], env: step.env });
-          return r.exitCode;
+          return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
         },
         dispose: async () => m.dispose(),
       };
@@ -84,7 +90,7 @@ function ps1Target(): Target {
         nativeHome: m.home,
         run: async (step) => {
           const r = await runPs1(m, { file: installerFile(step.profile, 'ps1'), args: [step.uninstall ? '-Uninstall' : '-Yes'], env: step.env });
-          return r.exitCode;
+          return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
         },
         dispose: async () => m.dispose(),
       };
@@ -158,7 +164,7 @@ function cmdTarget(): Target {
             installers.set(step.profile, file);
           }
           const r = await runWine(prefix, ['cmd', '/c', windowsPath(file), step.uninstall ? '--uninstall' : '--yes'], { env: step.env, path: winPath, cwd: work });
-          return r.code;
+          return { code: r.code, stdout: r.stdout, stderr: r.stderr };
         },
         dispose: async () => resetUserFiles(prefix),
       };

@@ -87,4 +87,28 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
     expect(r.files['.config/powershell/profile.ps1']).toBeNull();
     expect(r.files['.claude/settings.json'] ?? '').not.toContain(KEY);
   }, 1_200_000);
+
+  for (const c of [
+    { name: 'a tampered SHASUMS256.txt', fault: { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'tamper-shasums' as const }, expect: /Checksum mismatch for https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/node-v[\d.]+-linux-x64\.tar\.xz/ },
+    { name: 'a 404 (not tried again)', fault: { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'status' as const, status: 404 }, expect: /Download failed: https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/SHASUMS256\.txt/ },
+    { name: 'a corrupted tarball', fault: { host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'corrupt' as const }, expect: /Checksum mismatch/ },
+  ]) {
+    test(`a mirror that cannot be trusted, ${c.name}: exit 3, nothing unpacked, nothing configured`, async () => {
+      const box = pwshInSandbox();
+      const r = await runScenario({
+        sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root }),
+        toolbox: { node: hostNodeBinary(), scripts: box.scripts },
+        binds: box.binds,
+        command: `pwsh -NoProfile -Command "try { & ([scriptblock]::Create((irm ${URL}))) -Yes; 'UNREACHED' } catch { 'CODE=' + \\$LASTEXITCODE }"; find "$HOME" -mindepth 1 -not -path '*/.cache*' -not -path '*/.local*' | sed 's/^/FOUND /'`,
+        env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-never-used-123' },
+        faults: [c.fault],
+        timeoutMs: 300_000,
+      });
+      expect(r.stderr).toMatch(c.expect);
+      expect(r.stdout).not.toContain('UNREACHED');
+      expect(r.stdout).toContain('CODE=3');
+      expect(r.stdout).not.toContain('FOUND ');
+      if (c.name.startsWith('a 404')) expect(r.requests.filter((q) => q.url.endsWith('SHASUMS256.txt'))).toHaveLength(1);
+    }, 600_000);
+  }
 });

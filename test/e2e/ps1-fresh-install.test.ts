@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_REPLY } from '../../src/harness/api-stub.js';
 import { DEFAULT_NODE_VERSION, ensureNodeMirror, nodeDistName, type NodeMirror } from '../../src/harness/node-mirror.js';
 import { CLAUDE_CODE_VERSION, ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
+import { ensureClaudeStandIn } from '../../src/harness/claude-stand-in.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
 import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
@@ -111,4 +112,26 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
       if (c.name.startsWith('a 404')) expect(r.requests.filter((q) => q.url.endsWith('SHASUMS256.txt'))).toHaveLength(1);
     }, 600_000);
   }
+
+  test('a connection reset on the Node tarball is tried again (and on SHASUMS256.txt): installed, exit 0', async () => {
+    const box = pwshInSandbox();
+    const standIn = await ensureClaudeStandIn();
+    const r = await runScenario({
+      sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: standIn }),
+      toolbox: { node: hostNodeBinary(), scripts: box.scripts },
+      binds: box.binds,
+      command: `pwsh -NoProfile -Command "& ([scriptblock]::Create((irm ${URL}))) -Yes; 'CODE=' + \\$LASTEXITCODE"`,
+      env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-retry-0123456789' },
+      faults: [
+        { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'reset', times: 1 },
+        { host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'reset', times: 1 },
+      ],
+      collect: ['.claude/settings.json'],
+      timeoutMs: 300_000,
+    });
+    expect(r.stdout, r.transcript).toContain('CODE=0');
+    const node = r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => q.url.replace(/.*\//, ''));
+    expect(node).toEqual(['SHASUMS256.txt', 'SHASUMS256.txt', TARBALL, TARBALL]);
+    expect(r.files['.claude/settings.json']).toContain('sk-retry-0123456789');
+  }, 600_000);
 });

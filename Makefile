@@ -7,6 +7,7 @@ VITEST := node_modules/.bin/vitest
 
 deps: $(NPM_STAMP)
 	@sh scripts/system-deps.sh
+	@sh scripts/powershell-deps.sh
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -1,12 +1,15 @@
 // The user's files as they are found in the wild: broken, odd encodings, huge, not files at all,
-// links, and permissions that forbid writing. Each through zhipu's install.sh under dash.
+// links, and permissions that forbid writing. Each through zhipu's install.sh under dash; a
+// representative set also through install.ps1 under pwsh.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, realpathSync, unlinkSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, realpathSync, unlinkSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { CORPUS } from '../configure/harness.js';
 import { reliabilityCase, type CaseResult } from './case.js';
 import { install, machines, said, type Machine } from './install-run.js';
+import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { installPs1, PS1 } from './ps1-run.js';
 
 const machine = machines();
 const NOBODY = 65534;
@@ -239,4 +242,97 @@ describe.runIf(IS_ROOT)('read-only file systems (root, on a read-only bind mount
       return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
     },
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The same files through install.ps1 under pwsh (its configure program is the same; the contract too).
+
+describe.skipIf(!PWSH)(`install.ps1: the user's files${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  function refusedPs1(title: string, bytes: () => Buffer | string, why: RegExp): void {
+    reliabilityCase(
+      { area: 'files', title: `install.ps1: ${title}`, target: PS1, expected: { exit: 4, files: 'settings.json unchanged; .claude.json absent' } },
+      async () => {
+        const m = await machine();
+        putSettings(m, bytes());
+        const r = await installPs1(m);
+        expect(r.stderr).toMatch(why);
+        expect(r.stderr).toContain(m.files.settings);
+        expect(existsSync(path.join(m.claudeDir, 'ccenv'))).toBe(false);
+        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+      },
+    );
+  }
+
+  refusedPs1('invalid JSON (cut short)', () => corpus('broken-truncated.json'), /not valid JSON/);
+  refusedPs1('a // comment', () => corpus('broken-comment-line.json'), /not valid JSON/);
+  refusedPs1('a trailing comma', () => corpus('broken-trailing-comma-object.json'), /not valid JSON/);
+  refusedPs1('UTF-16 (LE with BOM)', () => corpus('broken-utf16le-bom.json'), /UTF-16/);
+  refusedPs1('a non-object root (array)', () => corpus('broken-array-root.json'), /object/);
+
+  function mergedPs1(title: string, bytes: () => Buffer | string, check: (after: Buffer) => void, detail: string): void {
+    reliabilityCase(
+      { area: 'files', title: `install.ps1: ${title}`, target: PS1, expected: { exit: 0, files: 'settings.json merged; .claude.json created' }, timeoutMs: 120_000 },
+      async () => {
+        const m = await machine();
+        putSettings(m, bytes());
+        const r = await installPs1(m);
+        expect(r.stderr).toBe('');
+        check(readFileSync(m.files.settings));
+        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail };
+      },
+    );
+  }
+
+  mergedPs1('a UTF-8 BOM', () => corpus('settings-utf8-bom.json'), (after) => expect([...after.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]), 'BOM kept');
+  mergedPs1('CRLF line ends', () => corpus('settings-crlf.json'), (after) => expect(after.toString()).not.toMatch(/[^\r]\n/), 'CRLF kept on every line');
+  mergedPs1(
+    '10 MB of other settings',
+    () => {
+      const permissions = Array.from({ length: 230_000 }, (_, i) => `Bash(tool-${i} --flag value-${i}:*)`);
+      return `${JSON.stringify({ permissions: { allow: permissions }, env: { KEEP_ME: 'yes' } }, null, 2)}\n`;
+    },
+    (after) => expect(after.length).toBeGreaterThan(10_000_000),
+    'over 10 000 000 bytes, all kept',
+  );
+
+  reliabilityCase(
+    { area: 'files', title: 'install.ps1: settings.json is a symlink to a file', target: PS1, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const target = path.join(m.home, 'dotfiles', 'claude-settings.json');
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, corpus('settings-hooks.json'));
+      mkdirSync(m.claudeDir);
+      symlinkSync(target, m.files.settings);
+      const r = await installPs1(m);
+      expect(readlinkSync(m.files.settings)).toBe(target);
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'still a link; its target updated' };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'files', title: 'install.ps1: a directory where settings.json should be', target: PS1, expected: { exit: 4, files: 'settings.json unchanged; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      mkdirSync(m.files.settings, { recursive: true });
+      writeFileSync(path.join(m.files.settings, 'inside'), 'x');
+      const r = await installPs1(m);
+      expect(r.stderr).toContain(m.files.settings);
+      expect(readFileSync(path.join(m.files.settings, 'inside'), 'utf8')).toBe('x');
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+    },
+  );
+
+  describe.runIf(IS_ROOT)('read-only file systems', () => {
+    reliabilityCase(
+      { area: 'files', title: 'install.ps1: ~/.claude on a read-only mount (EROFS, as root)', target: `${PS1}, unshare -m`, expected: { exit: 8, files: 'settings.json unchanged; .claude.json absent' } },
+      async () => {
+        const m = await machine();
+        putSettings(m, corpus('settings-hooks.json'));
+        const r = await installPs1(m, { readOnly: m.claudeDir });
+        expect(r.exitCode, r.stderr).not.toBe(99);
+        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+      },
+    );
+  });
 });

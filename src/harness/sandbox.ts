@@ -33,6 +33,7 @@ import { BASIC_TOOLS, DOWNLOAD_TOOLS, findProgram } from './tools.js';
 import { bwrapRunner, type Mount, type SandboxRunner } from './runners.js';
 import type { ImageRecipe } from './images.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from './test-ca.js';
+import { pwshInSandbox } from './powershell.js';
 
 /** HOME of the sandbox's user (an empty folder bound from the run directory). */
 export const SANDBOX_HOME = '/home/user';
@@ -137,6 +138,8 @@ export interface Toolbox {
   scripts?: Record<string, string>;
   /** Names for tools of the visible root (`tar` → `bsdtar`). */
   aliases?: Record<string, string>;
+  /** This host pwsh (powershell.ts findPwsh()) as `pwsh`, its program folder bound. Host root only. */
+  pwsh?: string;
 }
 
 export interface ScenarioResult {
@@ -211,6 +214,11 @@ function buildToolbox(dir: string, box: Toolbox, root: string | undefined): Moun
     rmSync(path.join(dir, 'node'), { force: true });
     writeFileSync(path.join(dir, 'node'), '', { mode: 0o755 }); // the mount point of the binary
     mounts.push({ kind: 'ro-bind', src: realpathSync(box.node), dest: `${SANDBOX_TOOLBOX}/node` });
+  }
+  if (box.pwsh) {
+    const p = pwshInSandbox(box.pwsh);
+    writeFileSync(path.join(dir, 'pwsh'), p.script, { mode: 0o755 });
+    mounts.push(...p.binds.map((b): Mount => ({ kind: 'ro-bind', ...b })));
   }
   return mounts;
 }
@@ -348,6 +356,7 @@ async function runIn(
   const mounts: Mount[] = [];
   const toolbox = opts.toolbox;
   if (image && toolbox?.tools) throw new Error('runScenario: a toolbox tool list needs a rootfs to look in, not an image');
+  if ((root || image) && toolbox?.pwsh) throw new Error('runScenario: toolbox.pwsh runs the host\'s dotnet: host root only');
   if (toolbox) mounts.push(...buildToolbox(path.join(runDir, 'path'), toolbox, root));
   const pathVar = !toolbox ? SYSTEM_PATH : toolbox.tools || (!root && !image) ? SANDBOX_TOOLBOX : `${SANDBOX_TOOLBOX}:${SYSTEM_PATH}`;
   const steps: StepSpec[] = stepsIn.map((s, i) => ({

@@ -20,7 +20,10 @@ export const NORMALIZATIONS: Record<NormId, { what: string; why: string }> = {
   'backup-names': { what: 'backups/<file>.<UTC stamp>[.n] → backups/<file>.<backup k> (k in time order)', why: 'the clock at the run; the bytes of each backup are compared as they are' },
   home: { what: 'the home folder inside receipt `files.*.path` → `~`', why: 'each run has its own temporary home (and Windows has C:\\users\\<name>)' },
   'win-path': { what: '`\\` → `/` in receipt `files.*.path` after the home', why: 'Windows paths: the configure program records path.join()\'s native form' },
-  modes: { what: 'file mode bits not compared', why: 'Windows has no Unix mode bits (Wine reports its own defaults); compared between sh and ps1' },
+  modes: {
+    what: 'file mode bits not compared (install.cmd only)',
+    why: "Windows has no Unix mode bits (the profile folder's ACL guards the key); Wine creates files 0644 from its umask where install.sh and install.ps1 write 0600. Compared between those two",
+  },
 };
 
 export interface FileState {

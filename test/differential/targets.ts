@@ -106,28 +106,52 @@ async function winNodeBin(): Promise<string> {
   });
 }
 
+/** The folders (only) of a tree; what vanishes while it is walked is skipped. */
+function copyFolders(from: string, to: string, skip: (rel: string) => boolean, rel = ''): void {
+  mkdirSync(path.join(to, rel), { recursive: true });
+  let names: string[];
+  try {
+    names = readdirSync(path.join(from, rel), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  } catch {
+    return; // removed by another test meanwhile
+  }
+  for (const name of names) if (!skip(path.join(rel, name))) copyFolders(from, to, skip, path.join(rel, name));
+}
+
 /**
- * A private copy of the shared Wine prefix: its own registry and C:\users (where the installer
- * writes), the large C:\windows and Program Files linked read-through. Other test files reset the
- * shared prefix's user folder between their tests; this one must not race them.
+ * A private copy of the shared Wine prefix: its own registry, and its own C:\users and
+ * C:\ProgramData as empty folder skeletons (other test files write and reset the shared ones while
+ * they run: a user's .claude, %LOCALAPPDATA%\ccenv, managed settings); the large C:\windows and
+ * Program Files are linked read-through.
  */
 function clonePrefix(shared: WinePrefix, into: string): WinePrefix {
   const dir = path.join(into, 'prefix');
   mkdirSync(path.join(dir, 'drive_c'), { recursive: true });
   for (const f of ['.update-timestamp', 'system.reg', 'user.reg', 'userdef.reg']) copyFileSync(path.join(shared.dir, f), path.join(dir, f));
   cpSync(path.join(shared.dir, 'dosdevices'), path.join(dir, 'dosdevices'), { recursive: true, verbatimSymlinks: true });
+  const userRel = path.relative(path.join(shared.dir, 'drive_c'), shared.userDir);
+  const skip = (rel: string) => rel === path.join(userRel, 'AppData', 'Local', 'ccenv') || rel === path.join(userRel, '.claude') || rel === path.join('ProgramData', 'ClaudeCode');
   for (const name of readdirSync(path.join(shared.dir, 'drive_c'))) {
-    const from = path.join(shared.dir, 'drive_c', name);
-    if (name === 'users' || name === 'ProgramData') cpSync(from, path.join(dir, 'drive_c', name), { recursive: true });
-    else symlinkSync(from, path.join(dir, 'drive_c', name));
+    if (name === 'users' || name === 'ProgramData') copyFolders(path.join(shared.dir, 'drive_c'), path.join(dir, 'drive_c'), skip, name);
+    else symlinkSync(path.join(shared.dir, 'drive_c', name), path.join(dir, 'drive_c', name));
   }
-  const userDir = path.join(dir, path.relative(shared.dir, shared.userDir));
+  const userDir = path.join(dir, 'drive_c', userRel);
   return { dir, userDir, localAppData: path.join(userDir, 'AppData', 'Local') };
+}
+
+/**
+ * The copied registry holds whatever other test files had set in HKCU\\Environment at that moment
+ * (a user PATH, an ANTHROPIC_API_KEY): every value but Wine's own TEMP and TMP goes.
+ */
+async function resetUserEnvironment(prefix: WinePrefix): Promise<void> {
+  const q = await runWine(prefix, ['reg', 'query', 'HKCU\\Environment']);
+  const names = [...q.stdout.matchAll(/^\s{4}(\S+)\s+REG_\w+/gm)].map((m) => m[1] as string).filter((n) => !/^(TEMP|TMP)$/i.test(n));
+  for (const name of names) await runWine(prefix, ['reg', 'delete', 'HKCU\\Environment', '/v', name, '/f']);
 }
 
 function cmdTarget(): Target {
   let work = '';
-  let prefix: WinePrefix;
+  let prefix: WinePrefix | undefined;
   let winPath: string[] = [];
   const installers = new Map<string, string>();
   return {
@@ -138,6 +162,7 @@ function cmdTarget(): Target {
       work = mkdtempSync(path.join(tmpdir(), 'ccenv-diff-cmd-'));
       prefix = clonePrefix(shared, work);
       await startWineServer(prefix);
+      await resetUserEnvironment(prefix);
       const claude = path.join(work, 'claude-bin');
       mkdirSync(claude);
       // what npm's claude.cmd answers to --version
@@ -147,14 +172,16 @@ function cmdTarget(): Target {
     teardown: async () => {
       if (!work) return;
       // this file's own wineserver (its prefix only), so the folder can go
-      await execa('wineserver', ['-k'], { env: { ...process.env, WINEPREFIX: prefix.dir }, reject: false, stdio: 'ignore' });
+      if (prefix) await execa('wineserver', ['-k'], { env: { ...process.env, WINEPREFIX: prefix.dir }, reject: false, stdio: 'ignore' });
       rmSync(work, { recursive: true, force: true });
     },
     account: async () => {
-      resetUserFiles(prefix);
+      if (!prefix) throw new Error('the Wine prefix was not set up');
+      const p = prefix;
+      resetUserFiles(p);
       return {
-        home: prefix.userDir,
-        nativeHome: `C:\\users\\${path.basename(prefix.userDir)}`,
+        home: p.userDir,
+        nativeHome: `C:\\users\\${path.basename(p.userDir)}`,
         run: async (step) => {
           // a snapshot of the installer per profile: a rebuild of dist/ mid-run cannot mix versions
           let file = installers.get(step.profile);
@@ -163,10 +190,10 @@ function cmdTarget(): Target {
             copyFileSync(installerFile(step.profile, 'cmd'), file);
             installers.set(step.profile, file);
           }
-          const r = await runWine(prefix, ['cmd', '/c', windowsPath(file), step.uninstall ? '--uninstall' : '--yes'], { env: step.env, path: winPath, cwd: work });
+          const r = await runWine(p, ['cmd', '/c', windowsPath(file), step.uninstall ? '--uninstall' : '--yes'], { env: step.env, path: winPath, cwd: work });
           return { code: r.code, stdout: r.stdout, stderr: r.stderr };
         },
-        dispose: async () => resetUserFiles(prefix),
+        dispose: async () => resetUserFiles(p),
       };
     },
   };

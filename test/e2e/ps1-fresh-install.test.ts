@@ -12,7 +12,9 @@ import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
 import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
-import { PWSH, NO_PWSH, pwshInSandbox } from '../installer/ps1-support.js';
+import { findPwsh, NO_PWSH } from '../../src/harness/powershell.js';
+
+const PWSH = findPwsh();
 
 const KEY = `sk-e2e-ps1-'"$;&|<>%\`-typed`;
 const URL = 'https://cdn.ccenv.test/zhipu/install.ps1';
@@ -29,8 +31,7 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
   test('iex (irm URL), Node 20 only, key typed → Node verified, Claude Code installed, claude -p calls open.bigmodel.cn with the key; -Uninstall -Purge', async () => {
     const r = await runScenario({
       sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: snapshot, api: { expectKey: KEY } }),
-      toolbox: { node: hostNodeBinary(), scripts: pwshInSandbox().scripts },
-      binds: pwshInSandbox().binds,
+      toolbox: { node: hostNodeBinary(), pwsh: PWSH },
       collect: ['.claude/settings.json', '.config/powershell/profile.ps1'],
       inventory: true,
       steps: [
@@ -95,11 +96,9 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
     { name: 'a corrupted tarball', fault: { host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'corrupt' as const }, expect: /Checksum mismatch/ },
   ]) {
     test(`a mirror that cannot be trusted, ${c.name}: exit 3, nothing unpacked, nothing configured`, async () => {
-      const box = pwshInSandbox();
       const r = await runScenario({
         sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root }),
-        toolbox: { node: hostNodeBinary(), scripts: box.scripts },
-        binds: box.binds,
+        toolbox: { node: hostNodeBinary(), pwsh: PWSH },
         command: `pwsh -NoProfile -Command "try { & ([scriptblock]::Create((irm ${URL}))) -Yes; 'UNREACHED' } catch { 'CODE=' + \\$LASTEXITCODE }"; find "$HOME" -mindepth 1 -not -path '*/.cache*' -not -path '*/.local*' | sed 's/^/FOUND /'`,
         env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-never-used-123' },
         faults: [c.fault],
@@ -114,12 +113,10 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
   }
 
   test('a connection reset on the Node tarball is tried again (and on SHASUMS256.txt): installed, exit 0', async () => {
-    const box = pwshInSandbox();
     const standIn = await ensureClaudeStandIn();
     const r = await runScenario({
       sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: standIn }),
-      toolbox: { node: hostNodeBinary(), scripts: box.scripts },
-      binds: box.binds,
+      toolbox: { node: hostNodeBinary(), pwsh: PWSH },
       command: `pwsh -NoProfile -Command "& ([scriptblock]::Create((irm ${URL}))) -Yes; 'CODE=' + \\$LASTEXITCODE"`,
       env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-retry-0123456789' },
       faults: [

@@ -113,7 +113,7 @@ node -e "process.stdout.write('\\u5df2\\u521b\\u5efa\\n')" | Out-Host
 ${IEX}
 'ENCODING-AFTER=' + [Console]::OutputEncoding.CodePage
 `;
-    const r = await execa(PWSH as string, ['-NoProfile', '-Command', `$Installer = '${FILE}'\n${session}`], {
+    const r = await execa('pwsh', ['-NoProfile', '-Command', `$Installer = '${FILE}'\n${session}`], {
       env: pwshEnv(m), extendEnv: false, reject: false, encoding: 'buffer', cwd: m.home, stdin: 'ignore',
     });
     const out = new TextDecoder('gbk').decode(r.stdout as Uint8Array);

@@ -140,7 +140,7 @@ function clonePrefix(shared: WinePrefix, into: string): WinePrefix {
 }
 
 /**
- * The copied registry holds whatever other test files had set in HKCU\\Environment at that moment
+ * The copied registry holds whatever other test files had set in HKCU\Environment at that moment
  * (a user PATH, an ANTHROPIC_API_KEY): every value but Wine's own TEMP and TMP goes.
  */
 async function resetUserEnvironment(prefix: WinePrefix): Promise<void> {

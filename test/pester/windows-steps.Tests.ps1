@@ -3,8 +3,9 @@
 # pwsh on Linux in `make test` (test/pester/pester.test.ts) and on Windows in the workflow. The
 # functions come from the generated script itself (its AST), not from a copy.
 BeforeAll {
-    $installer = Join-Path $PSScriptRoot '..' '..' 'dist' 'zhipu' 'install.ps1'
-    . (Join-Path $PSScriptRoot 'support' 'Import-Installer.ps1')
+    # Join-Path with two arguments only: Windows PowerShell 5.1 runs this file too.
+    $installer = [IO.Path]::Combine($PSScriptRoot, '..', '..', 'dist', 'zhipu', 'install.ps1')
+    . ([IO.Path]::Combine($PSScriptRoot, 'support', 'Import-Installer.ps1'))
     . (Import-CcenvInstaller -Path $installer)
     # The definitions land in this scope; the Windows branch is the one under test.
     $OnWindows = $true
@@ -25,6 +26,7 @@ Describe 'the user PATH in HKCU\Environment' {
         }
         Mock Send-CcenvSettingChange { }
         Mock Write-CcenvSay { }
+        Mock Write-CcenvWarn { }
     }
     AfterEach {
         Remove-Item -LiteralPath $InstallDir -Recurse -Force -ErrorAction SilentlyContinue

@@ -214,4 +214,35 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     expect(r.transcript).toContain('No usable key after 3 attempts');
     expect(snapshotTree(m.home)).toEqual({});
   });
+
+  test('inputs that cannot work: a plain-http registry without CCENV_ALLOW_HTTP (exit 2), a relative CCENV_INSTALL_DIR (exit 2)', async () => {
+    const m = await machine();
+    const http = await runPs1(m, { file: FILE, args: ['-Upgrade'], env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_NPM_REGISTRY: 'http://registry.example.test/' } });
+    expect(http.exitCode).toBe(2);
+    expect(http.stderr).toContain('http://registry.example.test/');
+    const dir = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_INSTALL_DIR: 'relative/dir' } });
+    expect(dir.exitCode).toBe(2);
+    expect(dir.stderr).toContain('relative/dir');
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  test('-Upgrade runs npm without the key; npm failing is exit 7 with its last lines', async () => {
+    const m = await machine();
+    m.addExecutable('npm', '#!/bin/sh\n[ -n "${CCENV_API_KEY+set}" ] && echo "LEAK npm sees the key"\necho "npm ERR! code E500 from the test" >&2\nexit 1\n');
+    const r = await runPs1(m, { file: FILE, args: ['-Upgrade'], env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(r.exitCode).toBe(7);
+    expect(r.stdout + r.stderr).toContain('npm ERR! code E500 from the test');
+    expect(r.stdout + r.stderr).not.toContain('LEAK');
+    expect(snapshotTree(m.home)).toEqual({});
+  });
+
+  test('CLAUDE_CONFIG_DIR: settings.json and .claude.json go there, not to ~/.claude', async () => {
+    const m = await machine();
+    const dir = path.join(m.home, 'elsewhere');
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CLAUDE_CONFIG_DIR: dir } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(envOf(m, dir)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
+    expect(readJson(path.join(dir, '.claude.json'))).toEqual({ hasCompletedOnboarding: true });
+    expect(existsSync(path.join(m.home, '.claude'))).toBe(false);
+  });
 });

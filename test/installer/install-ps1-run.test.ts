@@ -3,6 +3,7 @@
 // file and inside a pwsh session that carries on afterwards.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { repoPath } from '../../src/paths.js';
 import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';
@@ -245,4 +246,14 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     expect(readJson(path.join(dir, '.claude.json'))).toEqual({ hasCompletedOnboarding: true });
     expect(existsSync(path.join(m.home, '.claude'))).toBe(false);
   });
+
+  test('no key, no console, stdin an open pipe that never brings a line (a CI agent): exit 5, not a hang', async () => {
+    const m = await machine();
+    const child = execa('pwsh', ['-NoProfile', '-File', FILE], { env: pwshEnv(m), extendEnv: false, reject: false, stdin: 'pipe', cwd: m.home, timeout: 90_000 });
+    const r = await child;
+    child.stdin?.destroy();
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(5);
+    expect(snapshotTree(m.home)).toEqual({});
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 // The environment an installer meets: HOME missing or odd, a config folder elsewhere, no terminal,
 // stdin closed, a dumb terminal, a locale that is not installed. zhipu's install.sh under dash
-// unless said otherwise.
+// unless said otherwise; a representative set also through install.ps1 under pwsh.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -11,6 +11,8 @@ import { repoPath } from '../../src/paths.js';
 import { snapshotTree } from '../installer/support.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths } from './case.js';
 import { BASE_URL, install, KEY, machines, said, type Machine } from './install-run.js';
+import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { installPs1, PS1 } from './ps1-run.js';
 
 const machine = machines();
 const DASH = 'install.sh under dash';
@@ -190,4 +192,94 @@ describe('terminal and locale', () => {
       },
     );
   }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The same environments through install.ps1 under pwsh.
+
+describe.skipIf(!PWSH)(`install.ps1: the environment${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  for (const [title, name] of [
+    ['HOME with spaces', 'Users/Jane Q Doe'],
+    ['HOME with non-ASCII characters', 'home/用户 Zoë'],
+    // install.sh refuses a quote (its rc files quote with '); install.ps1 doubles it in its profile line
+    ["HOME with a single quote, a dollar sign and backticks", "home/it's $HOME `id`"],
+  ] as const) {
+    reliabilityCase(
+      { area: 'environment', title: `install.ps1: ${title}`, target: PS1, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
+      async () => {
+        const m = await machine();
+        mkdirSync(path.join(m.root, path.dirname(name)), { recursive: true });
+        const home = homeNamed(m, name);
+        const files = configIn(home);
+        const r = await installPs1(m, { env: { HOME: home }, files });
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toContain(files.settings);
+        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'paths printed as they are' };
+      },
+    );
+  }
+
+  reliabilityCase(
+    { area: 'environment', title: 'install.ps1: CLAUDE_CONFIG_DIR set (with a space)', target: PS1, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const dir = path.join(m.root, 'claude config');
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'settings.json'), '{"model": "opus", "env": {"KEEP": "1"}}\n');
+      const files = { settings: path.join(dir, 'settings.json'), state: path.join(dir, '.claude.json') };
+      const r = await installPs1(m, { env: { CLAUDE_CONFIG_DIR: dir }, files });
+      expect(snapshotTree(m.home)).toEqual({});
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'both files in that folder; HOME untouched' };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'environment', title: 'install.ps1: no terminal and no key', target: `${PS1}, no controlling terminal, stdin an empty pipe`, expected: { exit: 5, files: 'settings.json absent; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      const r = await installPs1(m, { env: { CCENV_API_KEY: undefined, CCENV_YES: undefined } });
+      expect(r.stderr).toContain('CCENV_API_KEY');
+      expect(snapshotTree(m.home)).toEqual({});
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: said(r.stderr, m) };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'environment', title: 'install.ps1: stdin closed, key given', target: `${PS1} <&-`, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const r = await installPs1(m, { closedStdin: true });
+      expect(r.stderr).toBe('');
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'the configure program still gets its program on stdin' };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'environment', title: 'install.ps1: stdin closed, no key', target: `${PS1} <&-`, expected: { exit: 5, files: 'settings.json absent; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      const r = await installPs1(m, { closedStdin: true, env: { CCENV_API_KEY: undefined, CCENV_YES: undefined }, limitMs: 30_000 });
+      // pwsh reuses the closed fd 0 for a pipe of its own: reading a "piped" key from it never ends
+      const detail = r.hung ? `DEFECT: still waiting after 30 s, killed (${said(r.stdout.trim().split('\n').at(-1) ?? '', m)} was its last line): Read-CcenvPipedKey reads [Console]::In from the pipe pwsh opened as fd 0` : said(r.stderr, m);
+      if (!r.hung) expect(r.stderr).toContain('CCENV_API_KEY');
+      return { observed: { exit: r.hung ? null : r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail };
+    },
+  );
+
+  reliabilityCase(
+    { area: 'environment', title: 'install.ps1: a locale that is not installed (zh_TW.UTF-8)', target: PS1, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const r = await installPs1(m, { env: { LANG: 'zh_TW.UTF-8', LC_ALL: 'zh_TW.UTF-8' } });
+      // pwsh reports the invariant culture for a locale .NET lacks: the messages follow LC_ALL all the same
+      expect(r.stdout).toMatch(/[\u4e00-\u9fff]/);
+      expect(r.stdout).not.toContain('Setting up Claude Code');
+      const warnings = r.stderr.split('\n').filter((l) => /locale/i.test(l));
+      return {
+        observed: { exit: r.exitCode, files: r.config.state },
+        lostBytes: r.config.lostBytes,
+        detail: `messages in Chinese (${said(r.stdout, m)}); ${warnings.length === 0 ? 'no locale warning' : `warned: ${warnings[0]!.trim()}`}`,
+      };
+    },
+  );
 });

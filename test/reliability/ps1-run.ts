@@ -28,18 +28,29 @@ export interface Ps1Options {
   files?: ConfigPaths;
   /** The key the run is meant to write (for the verdict); default KEY. */
   key?: string;
+  /** A hang guard (not a timing assertion): the whole process group is killed after this long. */
+  limitMs?: number;
+}
+
+export interface Ps1FileRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Killed by the hang guard: still running after limitMs. */
+  hung: boolean;
 }
 
 /** As run-installer.ts does for install.sh: `dir` read-only for this command only. */
 const READ_ONLY = ['/usr/bin/unshare', '--mount', '--', '/bin/sh', '-c', '/bin/mount --bind "$1" "$1" && /bin/mount -o remount,bind,ro "$1" || exit 99; shift; exec "$@"', 'sh'];
 
-export async function runPs1File(m: Machine, o: Ps1Options = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+export async function runPs1File(m: Machine, o: Ps1Options = {}): Promise<Ps1FileRun> {
   if (!PWSH) throw new Error('no pwsh');
-  const pwshArgv = [PWSH, '-NoProfile', '-File', o.file ?? PS1_FILE, ...(o.args ?? [])];
+  // `pwsh` from the run's PATH: pwshEnv puts a starter there (dotnet + pwsh.dll, no shim)
+  const pwshArgv = ['pwsh', '-NoProfile', '-File', o.file ?? PS1_FILE, ...(o.args ?? [])];
   let argv = o.readOnly ? [...READ_ONLY, o.readOnly, ...pwshArgv] : pwshArgv;
   if (o.wrap) argv = [...o.wrap, ...argv];
   if (o.closedStdin) argv = ['/bin/sh', '-c', 'exec "$@" <&-', 'sh', ...argv];
-  const r = await execa(argv[0] as string, argv.slice(1), {
+  const child = execa(argv[0] as string, argv.slice(1), {
     input: o.closedStdin ? undefined : (o.stdin ?? ''),
     stdin: o.closedStdin ? 'ignore' : undefined,
     env: pwshEnv(m, { CCENV_API_KEY: KEY, CCENV_YES: '1', ...o.env }),
@@ -47,13 +58,20 @@ export async function runPs1File(m: Machine, o: Ps1Options = {}): Promise<{ exit
     reject: false,
     detached: true,
     cwd: m.home,
-    timeout: 120_000,
   });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  // pwsh (the dotnet tool's shim) starts dotnet as a child: the group goes, not only the shim
+  let hung = false;
+  const guard = setTimeout(() => {
+    hung = true;
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  }, o.limitMs ?? 110_000);
+  const r = await child;
+  clearTimeout(guard);
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), hung };
 }
 
 /** install.ps1 --yes with KEY (unless `env` says otherwise), and the fate of the user's files. */
-export async function installPs1(m: Machine, o: Ps1Options = {}): Promise<InstallOutcome> {
+export async function installPs1(m: Machine, o: Ps1Options = {}): Promise<InstallOutcome & { hung: boolean }> {
   const files = o.files ?? m.files;
   const before = snapshotConfig(files);
   const r = await runPs1File(m, o);

@@ -1,6 +1,7 @@
 // Deterministic faults while the configure step writes the user's files: the process killed at every
 // write, fsync and rename it makes (strace fault injection), a disk too small for the new file, two
 // installers at once on one HOME, and Claude Code saving its own files in the middle of the run.
+// install.ps1 under pwsh meets the kills, the full disk and an install.sh running alongside it.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import { ZHIPU_SCRIPT } from '../installer/support.js';
 import { corpusFile, put, run, sandbox, type Sandbox } from '../configure/harness.js';
 import { capture, configuredWith, describeConfig, onboarded, reliabilityCase, snapshotConfig, verdict, type Captured, type ConfigSnapshot } from './case.js';
 import { BASE_URL, install, KEY, machines, said, type Machine } from './install-run.js';
+import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
+import { installPs1, PS1, runPs1File } from './ps1-run.js';
 
 const machine = machines();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -390,4 +394,182 @@ describe('Claude Code writes its files during the run', () => {
   claudeCodeCase('Claude Code rewrites ~/.claude.json while ccenv writes its temp', 'state', 'temp', 1);
   claudeCodeCase('Claude Code rewrites settings.json right after ccenv read it', 'settings', 'read', 1);
   claudeCodeCase('Claude Code saves ~/.claude.json 3 times during the run', 'state', 'read', 3);
+});
+
+// ---------------------------------------------------------------------------------------------
+// 5. install.ps1 under pwsh: the same faults through the real installer
+
+/** The machine's node, wrapped: the configure run (`node -`) goes under `strace <args>`; the rest as is. */
+function traceConfigureRuns(m: Machine, straceArgs: string[]): void {
+  const node = path.join(m.bin, 'node');
+  const real = realpathSync(node);
+  unlinkSync(node);
+  const args = straceArgs.map((a) => `'${a}'`).join(' ');
+  writeFileSync(node, `#!/bin/sh\nif [ "$1" = - ]; then exec '${STRACE}' ${args} '${real}' "$@"; fi\nexec '${real}' "$@"\n`);
+  chmodSync(node, 0o755);
+}
+
+function seedMachine(m: Machine): void {
+  mkdirSync(m.claudeDir, { recursive: true });
+  writeFileSync(m.files.settings, OLD_SETTINGS);
+  writeFileSync(m.files.state, OLD_STATE);
+}
+
+describe.skipIf(!PWSH || !HAVE_STRACE)(`install.ps1: faults${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  for (const { family, syscalls } of FAMILIES.filter((f) => f.family !== 'write')) {
+    reliabilityCase(
+      {
+        area: 'faults',
+        title: `install.ps1: its configure program killed at every ${family}`,
+        target: `${PS1}, node - under strace -f -e inject=${syscalls}:signal=KILL:when=N`,
+        expected: { exit: 0, files: 'every kill: old or new, the installer fails; re-run: merged, no temp left' },
+        timeoutMs: 300_000,
+      },
+      async () => {
+        // the new versions: an unkilled run on an identical machine
+        const ref = await machine();
+        seedMachine(ref);
+        const refRun = await installPs1(ref);
+        expect(refRun.exitCode, refRun.stderr).toBe(0);
+        const newSettings = readFileSync(ref.files.settings);
+        const newState = readFileSync(ref.files.state);
+        ref.dispose();
+
+        let kills = 0;
+        let completedAt = 0;
+        let lostBytes = 0;
+        let rerunExit = 0;
+        const killedExits = new Set<number>();
+        const seen = new Map<string, number>();
+        const problems: string[] = [];
+        for (let n = 1; n <= MAX_KILL_POINTS && completedAt === 0; n++) {
+          const m = await machine();
+          seedMachine(m);
+          traceConfigureRuns(m, ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscalls}`, '-e', `inject=${syscalls}:signal=KILL:when=${n}`]);
+          const r = await installPs1(m);
+          if (r.exitCode === 0) {
+            completedAt = n;
+            if (!readFileSync(m.files.settings).equals(newSettings) || !readFileSync(m.files.state).equals(newState)) problems.push(`unkilled run ${n}: not the reference result`);
+            break;
+          }
+          kills++;
+          killedExits.add(r.exitCode);
+          const s = oldOrNew(capture(m.files.settings).bytes, OLD_SETTINGS, newSettings);
+          const c = oldOrNew(capture(m.files.state).bytes, OLD_STATE, newState);
+          seen.set(`settings ${s}, state ${c}`, (seen.get(`settings ${s}, state ${c}`) ?? 0) + 1);
+          lostBytes = Math.max(lostBytes, r.config.lostBytes);
+          if (s === 'neither' || c === 'neither') problems.push(`kill ${n}: settings.json ${s}, .claude.json ${c}`);
+          // recovery: the same installer, unwrapped node, finishes the job and tidies up
+          unlinkSync(path.join(m.bin, 'node'));
+          m.addNode(await ensureCurrentNode());
+          const again = await installPs1(m);
+          if (again.exitCode !== 0 && rerunExit === 0) rerunExit = again.exitCode;
+          lostBytes = Math.max(lostBytes, again.config.lostBytes);
+          if (!capture(m.files.settings).bytes?.equals(newSettings) || !capture(m.files.state).bytes?.equals(newState)) problems.push(`kill ${n}: re-run gave ${again.config.state}, not the new versions`);
+          const left = tempsUnder(m.root);
+          if (left.length > 0) problems.push(`kill ${n}: temp left: ${left.join(' ')}`);
+        }
+        expect(kills, 'the injection never killed the configure program').toBeGreaterThan(0);
+        expect(completedAt, `still killed after ${MAX_KILL_POINTS} kill points`).toBeGreaterThan(0);
+        const states = [...seen.entries()].map(([k, v]) => `${v}× ${k}`).join(', ');
+        return {
+          observed: { exit: rerunExit, files: problems[0] ?? 'every kill: old or new, the installer fails; re-run: merged, no temp left' },
+          lostBytes,
+          detail: `${kills} kill points (when=1..${completedAt - 1}; when=${completedAt} ran to the end): ${states}; the killed runs ended with exit ${[...killedExits].join(', ')}`,
+        };
+      },
+    );
+  }
+
+  reliabilityCase(
+    {
+      area: 'faults',
+      title: 'install.ps1: disk full, ~/.claude cannot hold the new settings.json',
+      target: `${PS1}, unshare -m, a tmpfs on ~/.claude the size of settings.json`,
+      expected: { exit: 8, files: 'settings.json unchanged; .claude.json unchanged; no temp left' },
+    },
+    async () => {
+      const m = await machine();
+      mkdirSync(m.claudeDir);
+      writeFileSync(m.files.state, OLD_STATE);
+      const seed = path.join(m.root, 'seed-settings.json');
+      writeFileSync(seed, OLD_SETTINGS);
+      const out = path.join(m.root, 'tmpfs-after');
+      mkdirSync(out);
+      const pages = Math.ceil(OLD_SETTINGS.length / 4096) * 4096;
+      const before = { settings: capture(seed), state: capture(m.files.state) };
+      const setup = [
+        '/bin/mount -t tmpfs -o size="$4",mode=0700 ccenv-full "$1" && /bin/cp "$2" "$1/settings.json" || exit 99',
+        'dir=$1; out=$3; shift 4',
+        '"$@"; rc=$?',
+        '/bin/ls -A "$dir" > "$out/listing"; /bin/cp "$dir/settings.json" "$out/settings.json" 2>/dev/null',
+        'exit $rc',
+      ].join('\n');
+      const r = await runPs1File(m, { wrap: ['/usr/bin/unshare', '--mount', '--', '/bin/sh', '-c', setup, 'sh', m.claudeDir, seed, out, String(pages)] });
+      expect(r.exitCode, r.stderr).not.toBe(99);
+      const s = verdict(before.settings, capture(path.join(out, 'settings.json')), configuredWith(KEY, BASE_URL));
+      const c = verdict(before.state, capture(m.files.state), onboarded);
+      const inTmpfs = readFileSync(path.join(out, 'listing'), 'utf8').trim().split('\n').filter((n) => n !== 'settings.json');
+      const temps = [...inTmpfs.filter((n) => n.endsWith('.tmp')), ...tempsUnder(m.home)];
+      expect(r.stderr).toContain('ENOSPC');
+      return {
+        observed: { exit: r.exitCode, files: `settings.json ${s.state}; .claude.json ${c.state}; ${temps.length === 0 ? 'no temp left' : `temp left: ${temps.join(' ')}`}` },
+        lostBytes: s.lostBytes + c.lostBytes,
+        detail: `tmpfs of ${pages} bytes; also in it afterwards: ${inTmpfs.length ? inTmpfs.join(' ') : 'nothing'}; ${said(r.stderr, m)}`,
+      };
+    },
+  );
+
+  reliabilityCase(
+    {
+      area: 'faults',
+      title: 'install.sh and install.ps1 at once on one HOME (different keys)',
+      target: `${DASH} and ${PS1}, their configure programs held until both started, 3 rounds`,
+      expected: { exit: 0, files: 'settings.json merged (one of the two keys); .claude.json merged; no temp left' },
+      timeoutMs: 180_000,
+    },
+    async () => {
+      const rounds = 3;
+      let exit = 0;
+      let lostBytes = 0;
+      const problems: string[] = [];
+      const winners = { sh: 0, ps1: 0 };
+      for (let round = 1; round <= rounds; round++) {
+        const m = await machine();
+        seedMachine(m);
+        // each configure run waits (a bounded while) until the other has started: they overlap for sure
+        const gate = path.join(m.root, 'gate');
+        mkdirSync(gate);
+        const node = path.join(m.bin, 'node');
+        const real = realpathSync(node);
+        unlinkSync(node);
+        writeFileSync(node, `#!/bin/sh\nif [ "$1" = - ]; then\n  : >'${gate}'/$$; i=0\n  while [ "$(/bin/ls '${gate}' | /usr/bin/wc -l)" -lt 2 ] && [ $i -lt 600 ]; do /bin/sleep 0.05; i=$((i+1)); done\nfi\nexec '${real}' "$@"\n`);
+        chmodSync(node, 0o755);
+        const before = snapshotConfig(m.files);
+        const [a, b] = await Promise.all([install(m, { env: { CCENV_API_KEY: KEY_A } }), installPs1(m, { env: { CCENV_API_KEY: KEY_B } })]);
+        for (const [who, r] of [['install.sh', a], ['install.ps1', b]] as const) {
+          if (r.exitCode !== 0) {
+            problems.push(`round ${round}: ${who} exit ${r.exitCode}: ${said(r.stderr, m)}`);
+            if (exit === 0) exit = r.exitCode;
+          }
+        }
+        const after = snapshotConfig(m.files);
+        const key = after.settings.bytes ? heldKey(JSON.parse(after.settings.bytes.toString('utf8')) as Record<string, unknown>) : undefined;
+        if (key === KEY_A) winners.sh++;
+        else if (key === KEY_B) winners.ps1++;
+        const s = verdict(before.settings, after.settings, (j) => configuredWith(KEY_A, BASE_URL)(j) || configuredWith(KEY_B, BASE_URL)(j));
+        const c = verdict(before.state, after.state, onboarded);
+        lostBytes = Math.max(lostBytes, s.lostBytes + c.lostBytes);
+        const temps = tempsUnder(m.home);
+        const words = `settings.json ${s.state}${s.state === 'merged' ? ' (one of the two keys)' : ''}; .claude.json ${c.state}; ${temps.length ? `temp left: ${temps.join(' ')}` : 'no temp left'}`;
+        if (words !== 'settings.json merged (one of the two keys); .claude.json merged; no temp left') problems.push(`round ${round}: ${words}`);
+        expect(readdirSync(gate).length, 'both configure programs started').toBe(2);
+      }
+      return {
+        observed: { exit, files: problems.find((p) => !p.includes(' exit ')) ?? 'settings.json merged (one of the two keys); .claude.json merged; no temp left' },
+        lostBytes,
+        detail: `both configure programs running at once every round; install.sh's key kept ${winners.sh}×, install.ps1's ${winners.ps1}×${problems.length ? `; ${problems.join('; ')}` : ''}`,
+      };
+    },
+  );
 });

@@ -4,7 +4,7 @@
 // install.sh runs on fake machines (dash, and mksh/posh where printf is an external program),
 // install.cmd under Wine's cmd with a real Windows node.exe, install.ps1 is parsed only (no pwsh here).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -33,6 +33,8 @@ import { readyMachine, ZHIPU_SCRIPT } from '../installer/support.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';
 import { BASE_URL, KEY, said } from './install-run.js';
 import { random } from '../support/random.js';
+import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { installPs1, PS1, PS1_FILE, runPs1File } from './ps1-run.js';
 
 const AREA = 'hostile values' as const;
 const PRIOR_SETTINGS = '{\n  "model": "opus",\n  "env": {\n    "FOO": "bar"\n  }\n}\n';
@@ -249,7 +251,7 @@ describe.skipIf(missingWine())('hostile keys through install.cmd (Wine)', () => 
   );
 });
 
-// ---- install.ps1: parsed, not run ----
+// ---- install.ps1: parsed (a static check besides the traced runs below) ----
 
 function ancestors(node: TsNode): string[] {
   const out: string[] = [];
@@ -273,9 +275,11 @@ function keyUsesInPs1(root: TsNode): { uses: number; bad: string[]; holders: str
     for (const a of assignments) {
       const left = (a.child(0)?.text ?? '').trim().toLowerCase();
       const right = (a.child(2)?.text ?? '').toLowerCase();
-      if (!/^\$[\w:]+$/.test(left) || tainted.has(left)) continue;
-      const vars: string[] = right.match(/\$[\w:]+/g) ?? [];
-      if (right.includes('ptrtostringbstr') || vars.some((v) => tainted.has(v))) {
+      // a variable or one property of one ($State.Key)
+      if (!/^\$[\w:]+(\.\w+)?$/.test(left) || tainted.has(left)) continue;
+      const vars: string[] = right.match(/\$[\w:]+(\.\w+)?/g) ?? [];
+      const source = /ptrtostringbstr|getenvironmentvariable\('ccenv_api_key'\)|read-ccenvhiddenline|read-ccenvpipedkey/.test(right);
+      if (source || vars.some((v) => tainted.has(v))) {
         tainted.add(left);
         changed = true;
       }
@@ -284,9 +288,18 @@ function keyUsesInPs1(root: TsNode): { uses: number; bad: string[]; holders: str
   let uses = 0;
   const bad: string[] = [];
   walk(root, (n) => {
-    if (n.type !== 'variable' || !tainted.has(n.text.toLowerCase())) return;
+    const name = n.type === 'member_access' ? n.text.toLowerCase() : n.type === 'variable' && n.parent?.type !== 'member_access' ? n.text.toLowerCase() : '';
+    if (!tainted.has(name)) return;
     uses++;
     const up = ancestors(n);
+    // the one method taking it: putting the caller's own key back into the environment (the design)
+    const lineText = root.text.split('\n')[n.startPosition.row] ?? '';
+    if (/^\s*\[Environment\]::SetEnvironmentVariable\('CCENV_API_KEY', \$State\.UserKey\)\s*$/.test(lineText)) return;
+    // a function's own parameter of the same name is another variable (names are per scope)
+    let fn = n.parent;
+    while (fn && fn.type !== 'function_statement') fn = fn.parent;
+    const own = name.replace(/\..*$/, '').slice(1);
+    if (fn && new RegExp(`param\\((?:[^()]|\\([^()]*\\))*\\$${own}\\b`, 'i').test(fn.text)) return;
     const where = `line ${n.startPosition.row + 1}: ${n.text}`;
     if (up.includes('command_elements')) bad.push(`${where} is a command argument`);
     else if (up.includes('argument_list')) bad.push(`${where} is a method argument`);
@@ -310,7 +323,7 @@ describe('hostile keys and install.ps1', () => {
     {
       area: AREA,
       title: 'install.ps1: the key only ever in $env:CCENV_API_KEY',
-      target: 'install.ps1, parsed only (no pwsh here)',
+      target: 'install.ps1, parsed (static; the traced runs above execute it)',
       expected: { exit: 0, files: 'not run; the key never an argument, in a string or a pipe' },
     },
     async () => {
@@ -320,9 +333,10 @@ describe('hostile keys and install.ps1', () => {
       if (!tree) throw new Error('tree-sitter gave up on install.ps1');
       const { uses, bad, holders } = keyUsesInPs1(tree.rootNode);
       tree.delete();
+      expect(bad, "the real script").toEqual([]);
       expect(uses).toBeGreaterThan(5);
       // the check itself: each way of leaking the key, added to the real script, is found
-      const leaks = ['& $NodeExe $typed', 'Write-Host "key: $savedKey"', '[Console]::WriteLine($env:CCENV_API_KEY)', "$env:CCENV_API_KEY | & $NodeExe '-'"];
+      const leaks = ['& $NodeExe $typed', 'Write-Host "key: $typed"', '[Console]::WriteLine($env:CCENV_API_KEY)', "$env:CCENV_API_KEY | & $NodeExe '-'"];
       for (const leak of leaks) {
         const mutated = (await powershellParser()).parse(text.replace(/^(\s*)\$typed = \$null$/m, (line, indent: string) => `${indent}${leak}\n${line}`));
         expect(mutated && keyUsesInPs1(mutated.rootNode).bad, leak).toHaveLength(1);
@@ -331,11 +345,121 @@ describe('hostile keys and install.ps1', () => {
       return {
         observed: { exit: gate.length === 0 ? 0 : 1, files: bad.length === 0 ? 'not run; the key never an argument, in a string or a pipe' : `not run; ${bad.join('; ')}` },
         lostBytes: 0,
-        detail: `not executed: pwsh cannot run here. The ps1 gate (tree-sitter parse, ASCII, rules) ${gate.length === 0 ? 'passes' : `finds ${gate.length} problems`}; ${uses} uses of ${holders.join(', ')}: conditions and assignments only`,
+        detail: `static, besides the traced runs: the ps1 gate (tree-sitter parse, ASCII, rules) ${gate.length === 0 ? 'passes' : `finds ${gate.length} problems`}; ${uses} uses of ${holders.join(', ')}: conditions and assignments only`,
       };
     },
   );
 });
+
+// ---- install.ps1 executed under pwsh, every program it starts traced ----
+
+/** Every group at once, 10 kB long, with PowerShell commands that would leave the canary behind. */
+const PS1_KEY = `${KEYS.powershell}$(ni('${CANARY}'))';ni('${CANARY}');'";ni('${CANARY}');"${KEYS.cmd}${KEYS.js}|${KEYS.sh.replace(/^-n/, '')}${KEYS.tenKb}`.slice(0, 10240);
+
+/** One execve of `strace -f -v -xx`: every string in hex, so quotes and brackets in a value stay values. */
+interface TracedExec {
+  path: string;
+  argv: string[];
+  env: string[];
+}
+
+const unhex = (s: string): string => Buffer.from(s.replace(/\\x([0-9a-f]{2})/g, '$1'), 'hex').toString('utf8');
+const strings = (list: string): string[] => [...list.matchAll(/"((?:\\x[0-9a-f]{2})*)"/g)].map((x) => unhex(x[1]!));
+
+function parseHexExecs(log: string): { execs: TracedExec[]; lines: number } {
+  const lines = log.split('\n').filter((l) => l.includes('execve('));
+  const execs = lines.flatMap((l) => {
+    const m = /execve\("((?:\\x[0-9a-f]{2})*)", \[([^\]]*)\], (?:\[([^\]]*)\])?/.exec(l);
+    return m ? [{ path: unhex(m[1]!), argv: strings(m[2]!), env: strings(m[3] ?? '') }] : [];
+  });
+  return { execs, lines: lines.length };
+}
+
+const traceArgs = (log: string): string[] => [STRACE_BIN, '-f', '-qq', '-v', '--seccomp-bpf', '-xx', '-s', '100000', '-e', 'trace=execve', '-o', log];
+const STRACE_BIN = '/usr/bin/strace';
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+describe.skipIf(!PWSH || !existsSync(STRACE_BIN))(`hostile keys through install.ps1 under pwsh, traced${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  for (const how of ['env', 'piped'] as const) {
+    reliabilityCase(
+      {
+        area: AREA,
+        title: `install.ps1: a 10 kB key with sh, JS, PowerShell and cmd metacharacters, ${how === 'env' ? 'in CCENV_API_KEY' : 'piped on stdin'}`,
+        target: `${PS1} under strace -f -v -e trace=execve`,
+        expected: { exit: 0, files: 'settings.json merged; .claude.json created; key in no argv, only in the configure program\'s environment' },
+        timeoutMs: 120_000,
+      },
+      async () => {
+        const m = await machine();
+        putSettings(m, PRIOR_SETTINGS);
+        rmSync(CANARY, { force: true });
+        const log = path.join(WORK, `ps1-${how}.strace`);
+        const r = await installPs1(m, {
+          wrap: traceArgs(log),
+          key: PS1_KEY,
+          ...(how === 'env' ? { env: { CCENV_API_KEY: PS1_KEY, CCENV_LANG: 'en' } } : { env: { CCENV_API_KEY: undefined, CCENV_YES: undefined, CCENV_LANG: 'en' }, stdin: `${PS1_KEY}\n` }),
+        });
+        expect(r.stderr).toBe('');
+        const { execs, lines } = parseHexExecs(readFileSync(log, 'utf8'));
+        expect(execs.length, 'every execve line understood').toBe(lines);
+        // the control: the same trace sees a key handed to a program, in its argv and its environment
+        const control = path.join(WORK, `ps1-${how}.control`);
+        execFileSync(traceArgs(control)[0]!, [...traceArgs(control).slice(1), '/bin/sh', '-c', ':', PS1_KEY], { env: { CCENV_API_KEY: PS1_KEY } });
+        const seen = parseHexExecs(readFileSync(control, 'utf8')).execs.find((e) => baseName(e.path) === 'sh');
+        expect(seen?.argv.includes(PS1_KEY) && seen.env.includes(`CCENV_API_KEY=${PS1_KEY}`), 'the control trace shows the key').toBe(true);
+
+        // pwsh as the test started it (its starter script, then dotnet pwsh.dll) had the key in the env case
+        const launch = (e: TracedExec) => e.argv.includes(PS1_FILE) && (baseName(e.path) === 'pwsh' || e.argv.some((a) => a.endsWith('pwsh.dll')));
+        const configure = (e: TracedExec) => baseName(e.path) === 'node' && e.argv[1] === '-';
+        const holds = (e: TracedExec) => e.env.some((v) => v.includes(PS1_KEY));
+        const started = execs.filter((e) => !launch(e));
+        const inArgv = execs.filter((e) => e.argv.some((a) => a.includes(PS1_KEY)) || e.path.includes(PS1_KEY));
+        const inEnv = started.filter((e) => holds(e) && !configure(e));
+        const configureRuns = started.filter(configure);
+        const launchHeld = execs.filter((e) => launch(e) && holds(e)).length;
+        const problems = [
+          ...inArgv.map((e) => `key in the argv of ${baseName(e.path)}`),
+          ...inEnv.map((e) => `key in the environment of ${e.argv.slice(0, 2).join(' ')}`),
+          ...(configureRuns.length > 0 && configureRuns.every(holds) ? [] : ['the configure program did not get the key']),
+          ...(how === 'piped' && launchHeld > 0 ? ['pwsh itself had a piped key in its environment'] : []),
+          ...(existsSync(CANARY) ? ['a command in the key ran'] : []),
+          ...(`${r.stdout}${r.stderr}`.includes(PS1_KEY) ? ['the key was printed'] : []),
+        ];
+        const holding = snapshotFiles(m.root).filter(([, bytes]) => bytes.includes(PS1_KEY) || bytes.includes(JSON.stringify(PS1_KEY).slice(1, -1))).map(([rel]) => rel);
+        for (const rel of holding) if (!/^home\/\.claude\/(settings\.json|ccenv\/backups\/[^/]+)$/.test(rel)) problems.push(`key in ${rel}`);
+        const programs = started.map((e) => `${baseName(e.path)} ${e.argv[1] ?? ''}`.trim());
+        return {
+          observed: { exit: r.exitCode, files: [r.config.state, problems.length === 0 ? "key in no argv, only in the configure program's environment" : problems.join('; ')].join('; ') },
+          lostBytes: r.config.lostBytes,
+          detail: `${PS1_KEY.length} characters, equal in settings.json; the installer started ${started.length} programs (${[...new Set(programs)].join(', ')}), the key in the environment of the configure program only; ${how === 'env' ? `pwsh itself started with it (${launchHeld} execs: the test's own launch)` : 'never in pwsh\'s own environment'}; not printed; no canary; files holding it: ${holding.map((f) => f.replace(/^home\//, '~/')).join(', ')}; the control trace caught a key in an argv and an environment`,
+        };
+      },
+    );
+  }
+
+  reliabilityCase(
+    { area: AREA, title: 'install.ps1: key with a newline in the middle', target: PS1, expected: { exit: 2, files: 'settings.json unchanged; .claude.json absent' } },
+    async () => {
+      const m = await machine();
+      putSettings(m, PRIOR_SETTINGS);
+      rmSync(CANARY, { force: true });
+      const key = `sk-abc\ndef;ni('${CANARY}')`;
+      const r = await installPs1(m, { env: { CCENV_API_KEY: key, CCENV_LANG: 'en' }, key });
+      expect(r.stderr).toContain('7');
+      const extra = existsSync(CANARY) ? ['a command in the key ran'] : [];
+      return { observed: { exit: r.exitCode, files: [r.config.state, ...extra].join('; ') }, lostBytes: r.config.lostBytes, detail: firstSentence(said(r.stderr, m)) };
+    },
+  );
+});
+
+/** Every file under dir (links not followed) with its bytes, as [relative path, bytes]. */
+function snapshotFiles(dir: string, rel = ''): [string, Buffer][] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((d): [string, Buffer][] => {
+    const r = rel ? `${rel}/${d.name}` : d.name;
+    if (d.isDirectory()) return snapshotFiles(dir, r);
+    return d.isFile() ? [[r, readFileSync(path.join(dir, r))]] : [];
+  });
+}
 
 // ---- a NUL typed at the prompt ----
 

@@ -2,7 +2,7 @@
 // installer has (POSIX sh, the inlined JavaScript, PowerShell, cmd). Each must arrive exactly — in
 // settings.json, in what the installer prints — or be refused cleanly; nothing in them may run.
 // install.sh runs on fake machines (dash, and mksh/posh where printf is an external program),
-// install.cmd under Wine's cmd with a real Windows node.exe, install.ps1 is parsed only (no pwsh here).
+// install.cmd under Wine's cmd with a real Windows node.exe, install.ps1 under pwsh (traced with strace), and parsed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -898,14 +898,16 @@ describe('hostile profile values, one property across sh, ps1 and cmd', () => {
     {
       area: AREA,
       title: `ps1: ${PROFILES} profiles`,
-      target: 'install.ps1, parsed only (no pwsh here)',
-      expected: { exit: 0, files: 'not run; every string literal decodes to the exact value' },
+      target: `${PS1} (every 3rd built profile); every one parsed`,
+      expected: { exit: 0, files: 'settings.json created; every value exact there and on screen; every string literal decodes to the exact value' },
       timeoutMs: 300_000,
     },
     async () => {
       const parser = await powershellParser();
+      let built = 0;
+      let ran = 0;
       const { observed, detail } = await runProperty(
-        async (p) => {
+        async (p, sample) => {
           const text = await build(p, 'ps1');
           const gate = await checkPowerShell([{ name: 'hostile/install.ps1', text }]);
           if (gate.length > 0) throw new Mismatch(`the ps1 gate: ${formatPsFinding(gate[0]!)}`, 1);
@@ -918,10 +920,31 @@ describe('hostile profile values, one property across sh, ps1 and cmd', () => {
           } finally {
             tree.delete();
           }
+          if (!PWSH || built++ % 3 !== 0) return;
+          // executed: the values on screen and in settings.json, and nothing run from them
+          ran++;
+          const m = await machine();
+          const file = path.join(m.root, 'install.ps1');
+          writeFileSync(file, text);
+          rmSync(CANARY, { force: true });
+          const r = await runPs1File(m, { file, env: { CCENV_LANG: sample.lang } });
+          if (r.exitCode !== 0 || r.stderr !== '') throw new Mismatch(`install.ps1 under pwsh: exit ${r.exitCode}, ${r.stderr.trim().split('\n')[0]}`, r.exitCode);
+          const settings = JSON.parse(readFileSync(m.files.settings, 'utf8')) as { env: unknown };
+          expectSame(settings.env, expectedEnv(p), 'settings.json env (pwsh)', r.exitCode);
+          for (const id of ['banner', 'summary_done']) {
+            const line = `${expectedText(p, id, sample.lang)}\n`;
+            if (!`${r.stdout}\n`.includes(line)) throw new Mismatch(`pwsh did not print ${JSON.stringify(line)}: ${JSON.stringify(r.stdout.slice(0, 300))}`, r.exitCode);
+          }
+          // no key and --yes: the message naming the provider and where to get a key
+          const noKey = await runPs1File(m, { file, env: { CCENV_LANG: sample.lang, CCENV_API_KEY: undefined } });
+          if (noKey.exitCode !== 5) throw new Mismatch(`install.ps1 without a key: exit ${noKey.exitCode}`, noKey.exitCode);
+          if (!noKey.stderr.includes(expectedText(p, 'no_key_yes', sample.lang))) throw new Mismatch(`pwsh did not print no_key_yes exactly: ${JSON.stringify(noKey.stderr.slice(0, 300))}`, noKey.exitCode);
+          if (existsSync(CANARY)) throw new Mismatch('a command in a profile value ran', r.exitCode);
         },
-        'not run; every string literal decodes to the exact value',
+        'settings.json created; every value exact there and on screen; every string literal decodes to the exact value',
       );
-      return { observed, lostBytes: 0, detail: `not executed: pwsh cannot run here. ${detail}; each passes the ps1 gate (tree-sitter, ASCII, rules); messages and the configure program's plan decoded from the parse tree` };
+      const runs = PWSH ? `${ran} run under pwsh (banner, summary and the no-key message exact; settings.json env exact; no canary)` : `none run: ${NO_PWSH}`;
+      return { observed, lostBytes: 0, detail: `${detail}; ${runs}; each passes the ps1 gate (tree-sitter, ASCII, rules); messages and the configure program's plan decoded from the parse tree` };
     },
   );
 

@@ -2,7 +2,7 @@
 // labels that exist) and DESIGN.md's cmd rules (no setx, the key never expanded by cmd, every
 // `for /f` with explicit eol= and delims=, no delayed expansion — Wine's cmd does not implement it).
 import type { LintFile } from './shellcheck.js';
-import { CMD_PAYLOAD_MARKER } from '../render/cmd-bootstrap.js';
+import { CMD_PAYLOAD_MARKER, CMD_PAYLOAD_MARKERS } from '../render/cmd-bootstrap.js';
 
 export interface CmdFinding {
   file: string;
@@ -15,10 +15,10 @@ export function formatCmdFinding(f: CmdFinding): string {
   return `${f.file}:${f.line}: ${f.rule}: ${f.message}`;
 }
 
-/** The 0-based lines of the begin and end markers around the configure program (which cmd never runs). */
-function payloadRange(lines: string[]): [number, number] {
-  const begin = lines.findIndex((l) => l === `rem ${CMD_PAYLOAD_MARKER}begin`);
-  const end = lines.findIndex((l) => l === `rem ${CMD_PAYLOAD_MARKER}end`);
+/** The 0-based lines of the begin and end markers around one embedded program (which cmd never runs). */
+function payloadRange(lines: string[], marker: string): [number, number] {
+  const begin = lines.findIndex((l) => l === `rem ${marker}begin`);
+  const end = lines.findIndex((l) => l === `rem ${marker}end`);
   return begin < 0 || end < begin ? [lines.length, lines.length] : [begin, end];
 }
 
@@ -29,10 +29,11 @@ export function checkCmd(files: LintFile[]): CmdFinding[] {
     const bare = text.search(/(?<!\r)\n|\r(?!\n)/);
     if (bare >= 0) add(text.slice(0, bare).split('\n').length, 'crlf', 'every line must end in CRLF');
     const lines = text.split('\r\n');
-    const payload = payloadRange(lines);
+    const payloads = CMD_PAYLOAD_MARKERS.map((m) => payloadRange(lines, m));
+    const payload = payloadRange(lines, CMD_PAYLOAD_MARKER);
     if (payload[0] === lines.length) add(1, 'complete', `no configure program between "rem ${CMD_PAYLOAD_MARKER}begin" and "...end"`);
     if (lines[0] !== '@echo off') add(1, 'header', 'the first line must be @echo off');
-    const code = lines.map((l, i) => ({ l, n: i + 1 })).filter(({ n }) => n <= payload[0] || n > payload[1] + 1);
+    const code = lines.map((l, i) => ({ l, n: i + 1 })).filter(({ n }) => payloads.every(([b, e]) => n <= b || n > e + 1));
     const firstCommand = code.find(({ l }) => l.trim() !== '' && !/^(rem( |$)|@echo off$)/i.test(l.trim()));
     if (!firstCommand || !/^setlocal EnableExtensions DisableDelayedExpansion$/i.test(firstCommand.l)) {
       add(firstCommand?.n ?? 1, 'header', 'the first command must be setlocal EnableExtensions DisableDelayedExpansion');
@@ -42,7 +43,15 @@ export function checkCmd(files: LintFile[]): CmdFinding[] {
     if (last.at(-1) !== 'goto :ccenv_main' || last.at(-2) !== ':ccenv_check_complete') {
       add(lines.length, 'complete', 'the file must end with ":ccenv_check_complete" then "goto :ccenv_main"');
     }
-    const labels = new Set(code.filter(({ l }) => /^:[A-Za-z_]/.test(l)).map(({ l }) => l.slice(1).trim().toLowerCase()));
+    const labelLines = code.filter(({ l }) => /^:[A-Za-z_]/.test(l));
+    const labels = new Set(labelLines.map(({ l }) => l.slice(1).trim().toLowerCase()));
+    // cmd jumps to the first of two labels with one name: the second one's code never runs.
+    const seen = new Set<string>();
+    for (const { l, n } of labelLines) {
+      const name = l.slice(1).trim().toLowerCase();
+      if (seen.has(name)) add(n, 'label', `label :${name} defined twice`);
+      seen.add(name);
+    }
     for (const { l, n } of code) {
       const t = l.trim();
       if (/^rem( |$)/i.test(t)) continue;

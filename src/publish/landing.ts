@@ -9,7 +9,8 @@ import { SIGNATURE_NAMESPACE, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
 const TITLES: Record<TargetId, { en: string; zh: string }> = {
   sh: { en: 'macOS and Linux (Terminal)', zh: 'macOS 和 Linux（终端）' },
   ps1: { en: 'Windows (PowerShell)', zh: 'Windows（PowerShell）' },
-  cmd: { en: 'Windows (Command Prompt)', zh: 'Windows（命令提示符）' },
+  // The cmd line does not work pasted into PowerShell (&& does not parse in 5.1): the title says where it goes.
+  cmd: { en: 'Windows (Command Prompt: paste into cmd.exe, not PowerShell)', zh: 'Windows（命令提示符：粘贴到 cmd.exe，不是 PowerShell）' },
 };
 
 /** How to check each script by hand; `{base}` is where the tree is served from. */
@@ -28,7 +29,7 @@ function verifyTemplates(id: string, m: Manifest): Record<TargetId, string> {
       'powershell -ExecutionPolicy Bypass -File .\\install.ps1',
     ].join('\n'),
     cmd: [
-      `curl -fsSL -o install.cmd ${url('install.cmd')}`,
+      `curl.exe -fsSL -o install.cmd ${url('install.cmd')}`,
       `certutil -hashfile install.cmd SHA256     & rem expect ${sum('cmd')}`,
       'install.cmd',
     ].join('\n'),

@@ -3,7 +3,8 @@ import type { Profile } from '../profile/schema.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
-import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL } from './cmd-bootstrap.js';
+import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL, USER_PATH_LOADER_JS } from './cmd-bootstrap.js';
+import { USER_PATH_PROGRAM } from './cmd-user-path.js';
 import {
   type BuildValues,
   type Catalog,
@@ -91,6 +92,9 @@ export interface TemplateContext {
   /** install.cmd: the `node -e` loader of the configure program and the hidden key prompt. */
   configureLoader: string;
   readKeyCommand: string;
+  /** install.cmd: the program that edits the user PATH, and its loader. */
+  userPathProgram: string;
+  userPathLoader: string;
 }
 
 export function templateContext(
@@ -121,5 +125,7 @@ export function templateContext(
     configureProgram,
     configureLoader: CONFIGURE_LOADER_JS,
     readKeyCommand: encodedPowerShell(READ_KEY_POWERSHELL),
+    userPathProgram: USER_PATH_PROGRAM,
+    userPathLoader: USER_PATH_LOADER_JS,
   };
 }

@@ -58,9 +58,10 @@ export const TARGETS: Record<TargetId, Target> = {
     commentPrefix: 'rem',
     commentText: cmdCommentText,
     lineEnding: '\r\n',
-    oneLiner: (url) => `curl -fsSL ${url} -o install.cmd && install.cmd`,
+    // curl.exe, not curl: pasted into Windows PowerShell, curl is Invoke-WebRequest (and 5.1 cannot parse &&).
+    oneLiner: (url) => `curl.exe -fsSL ${url} -o install.cmd && install.cmd`,
     runLines: (url) => [
-      `Run:   curl -fsSL ${url} -o install.cmd && install.cmd`,
+      `Run:   curl.exe -fsSL ${url} -o install.cmd && install.cmd   (in cmd.exe)`,
       `Flags: install.cmd --yes   (see --help)`,
     ],
   },

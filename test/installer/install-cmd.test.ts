@@ -22,9 +22,11 @@ import {
   startWineServer,
   windowsPath,
   writeUserFile,
+  wineEnv,
   type WinePrefix,
   type WineRunOptions,
 } from '../../src/harness/wine/prefix.js';
+import { runInPty } from '../../src/harness/pty.js';
 import { ensureWineShims } from '../../src/harness/wine/shims.js';
 import { repoPath } from '../../src/paths.js';
 import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
@@ -132,7 +134,7 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(version.stdout).toMatch(/^ccenv \d+\.\d+\.\d+, profile zhipu \(Zhipu GLM Coding Plan\)\r\n$/);
     const help = await install(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('curl -fsSL <url> -o install.cmd && install.cmd [options]');
+    expect(help.stdout).toContain('Usage (in cmd.exe):  curl.exe -fsSL <url> -o install.cmd && install.cmd [options]');
     expect(help.stdout).toContain('CCENV_NODE_MIRROR, CCENV_NPM_REGISTRY, CCENV_ALLOW_HTTP=1');
     const bad = await install(['--frobnicate']);
     expect(bad.code).toBe(2);
@@ -246,7 +248,7 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
 
   test('no key and --yes is exit 5; no key and nothing to read is exit 5', async () => {
     const yes = await install(['--yes']);
-    expect(yes.code).toBe(5);
+    expect(yes.code, yes.stdout + yes.stderr).toBe(5);
     expect(yes.stderr).toContain('No API key and --yes forbids asking');
     const eof = await install([]);
     expect(eof.code).toBe(5);
@@ -465,5 +467,115 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
       rmSync(path.join(work, '.claude'), { recursive: true, force: true });
     }
   }, 120_000);
-});
+  test('three empty answers at a console are exit 2 (key_gave_up), as install.sh (nothing to read at all stays exit 5: the test above)', async () => {
+    // A pseudo-terminal gives Wine's cmd a console: set /p reads each typed line from it.
+    const env = wineEnv(prefix, { env: { CCENV_SHIM_SITES: windowsPath(sites) }, path: [dirs.shims, dirs.node, dirs.claude] });
+    const prompt = /Enter your Zhipu GLM Coding Plan API key/;
+    // -icrnl: an Enter typed before Wine's console takes the terminal stays a carriage return.
+    const r = await runInPty(`stty -icrnl; wine cmd /c '${windowsPath(installer)}'`, {
+      env,
+      cwd: work,
+      answers: [
+        { when: prompt, send: '\r' },
+        { when: prompt, send: '\r' },
+        { when: prompt, send: '\r' },
+      ],
+      timeoutMs: 90_000,
+    });
+    // the console wraps at 80 columns and draws with escape sequences: compare the text alone
+    const shown = r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '');
+    expect(shown.split('Enter your Zhipu GLM Coding Plan API key').length - 1, shown).toBe(3);
+    // Wine's set /p leaves an empty line as an empty variable, which the configure program calls
+    // empty; Windows' leaves it undefined ("No key entered"). Either way an empty answer is asked again.
+    expect(shown.split(/No key entered\. Paste your key|The API key in CCENV_API_KEY is empty/).length - 1, shown).toBe(3);
+    expect(shown).toContain('No usable key after 3 attempts.');
+    expect(r.exitCode).toBe(2);
+    expect(existsSync(settingsFile())).toBe(false);
+  }, 120_000);
 
+  test('the key is in no child\'s environment but the configure program\'s: npm install, npm prefix -g, claude --version, node -e (logged by the children themselves)', async () => {
+    // A folder like the Node.js zip's: the real node.exe, and an npm.cmd that records whether it saw
+    // the key and does what npm would (a claude.cmd in the global folder, the folder for prefix -g).
+    const bin = path.join(work, 'spy-node');
+    const npmGlobal = path.join(work, 'spy-npm-global');
+    const log = path.join(work, 'spy.log');
+    rmSync(bin, { recursive: true, force: true });
+    rmSync(npmGlobal, { recursive: true, force: true });
+    rmSync(log, { force: true });
+    mkdirSync(bin);
+    mkdirSync(npmGlobal);
+    symlinkSync(path.join(await ensureWinNodeBin(mirror), 'node.exe'), path.join(bin, 'node.exe'));
+    const winLog = windowsPath(log);
+    const record = (who: string) => `if defined CCENV_API_KEY (echo ${who} saw the key>>"${winLog}") else (echo ${who} clean>>"${winLog}")`;
+    writeFileSync(
+      path.join(bin, 'npm.cmd'),
+      ['@echo off', record('npm %1'), `if "%1"=="prefix" echo ${windowsPath(npmGlobal)}`, 'exit /b 0', ''].join('\r\n'),
+    );
+    // What npm install -g leaves: found once prefix -g's folder is on PATH (it is not before).
+    writeFileSync(path.join(npmGlobal, 'claude.cmd'), ['@echo off', record('claude'), 'echo 2.1.330 (Claude Code)', ''].join('\r\n'));
+    // Every node process reports its own environment (node --version loads nothing, so it cannot).
+    const spy = path.join(work, 'spy.js');
+    writeFileSync(spy, `require('fs').appendFileSync(${JSON.stringify(winLog)}, 'node ' + (process.argv[1] ? require('path').basename(process.argv[1]) : '-e') + (process.env.CCENV_API_KEY ? ' saw the key' : ' clean') + '\\r\\n');\n`);
+    const key = 'sk-spy-cmd-123456';
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: key, NODE_OPTIONS: `--require ${windowsPath(spy)}`, CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, windowsPath(bin)] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe(key);
+    const lines = readFileSync(log, 'utf8').split(/\r?\n/).filter(Boolean).map((l) => l.trim());
+    expect(lines).toContain('npm install clean');
+    expect(lines).toContain('npm prefix clean');
+    expect(lines).toContain('claude clean');
+    // the configure program (its loader is node -e) is the one process that gets the key
+    expect(lines.filter((l) => l.includes('saw the key'))).toEqual(['node -e saw the key']);
+    expect(lines.filter((l) => l === 'node -e saw the key')).toHaveLength(1);
+    expect(r.stdout).toContain(`Claude Code 2.1.330 installed`);
+  }, 120_000);
+
+  test('Windows notes: the execution policy a new PowerShell window gets, from the registry by scope; Git for Windows is optional', async () => {
+    const gpo = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell';
+    const userGpo = 'HKCU\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell';
+    const current = 'HKCU\\SOFTWARE\\Microsoft\\PowerShell\\1\\ShellIds\\Microsoft.PowerShell';
+    const machine = 'HKLM\\SOFTWARE\\Microsoft\\PowerShell\\1\\ShellIds\\Microsoft.PowerShell';
+    const keys = [gpo, userGpo, current, machine];
+    const reset = async () => {
+      for (const k of keys) await runWine(prefix, ['reg', 'delete', k, '/f']);
+    };
+    const set = async (k: string, name: string, type: string, value: string) => {
+      const r = await runWine(prefix, ['reg', 'add', k, '/v', name, '/t', type, '/d', value, '/f']);
+      expect(r.code).toBe(0);
+    };
+    const gitDir = path.join(work, 'git-cmd');
+    mkdirSync(gitDir, { recursive: true });
+    writeFileSync(path.join(gitDir, 'git.exe'), '');
+    const cases: { name: string; setup: () => Promise<void>; policy: string | null }[] = [
+      { name: 'nothing set (a client edition): Restricted', setup: async () => {}, policy: 'Restricted' },
+      { name: 'CurrentUser RemoteSigned', setup: () => set(current, 'ExecutionPolicy', 'REG_SZ', 'RemoteSigned'), policy: null },
+      { name: 'CurrentUser Undefined, LocalMachine AllSigned', setup: async () => { await set(current, 'ExecutionPolicy', 'REG_SZ', 'Undefined'); await set(machine, 'ExecutionPolicy', 'REG_SZ', 'AllSigned'); }, policy: 'AllSigned' },
+      { name: 'user Group Policy AllSigned over CurrentUser Bypass', setup: async () => { await set(current, 'ExecutionPolicy', 'REG_SZ', 'Bypass'); await set(userGpo, 'EnableScripts', 'REG_DWORD', '1'); await set(userGpo, 'ExecutionPolicy', 'REG_SZ', 'AllSigned'); }, policy: 'AllSigned' },
+      { name: 'machine Group Policy scripts disabled over CurrentUser Unrestricted', setup: async () => { await set(current, 'ExecutionPolicy', 'REG_SZ', 'Unrestricted'); await set(gpo, 'EnableScripts', 'REG_DWORD', '0'); }, policy: 'Restricted' },
+      { name: 'machine Group Policy RemoteSigned over user Group Policy AllSigned', setup: async () => { await set(gpo, 'EnableScripts', 'REG_DWORD', '1'); await set(gpo, 'ExecutionPolicy', 'REG_SZ', 'RemoteSigned'); await set(userGpo, 'EnableScripts', 'REG_DWORD', '1'); await set(userGpo, 'ExecutionPolicy', 'REG_SZ', 'AllSigned'); }, policy: null },
+    ];
+    try {
+      for (const c of cases) {
+        await reset();
+        await c.setup();
+        const r = await install(['--dry-run'], { env: { CCENV_API_KEY: 'sk-valid-key' } });
+        expect(r.code, c.name).toBe(0);
+        if (c.policy) {
+          expect(r.stdout, c.name).toContain(`PowerShell's execution policy (${c.policy}) blocks npm's .ps1 commands`);
+          expect(r.stdout, c.name).toContain('Set-ExecutionPolicy -Scope CurrentUser RemoteSigned');
+        } else {
+          expect(r.stdout, c.name).not.toContain('execution policy');
+        }
+        // no git.exe in this prefix: information, never a requirement
+        expect(r.stdout, c.name).toContain('Git for Windows was not found: Claude Code (2.1.120 and later) then runs its shell commands in PowerShell.');
+        expect(`${r.stdout}${r.stderr}`, c.name).not.toMatch(/Git[^\\n]* (is )?required/i);
+      }
+      const withGit = await install(['--dry-run'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.node, dirs.claude, windowsPath(gitDir)] });
+      expect(withGit.code).toBe(0);
+      expect(withGit.stdout).not.toContain('Git for Windows');
+    } finally {
+      await reset();
+    }
+  }, 180_000);
+});

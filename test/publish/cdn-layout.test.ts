@@ -47,7 +47,7 @@ describe('ccenv build: the CDN layout', () => {
     expect(m.oneLiners).toEqual({
       sh: 'curl -fsSL https://cdn.example.com/ai/zhipu/install.sh | sh',
       ps1: 'irm https://cdn.example.com/ai/zhipu/install.ps1 | iex',
-      cmd: 'curl -fsSL https://cdn.example.com/ai/zhipu/install.cmd -o install.cmd && install.cmd',
+      cmd: 'curl.exe -fsSL https://cdn.example.com/ai/zhipu/install.cmd -o install.cmd && install.cmd',
     });
     for (const f of m.files) {
       const bytes = readFileSync(path.join(out, f.path));

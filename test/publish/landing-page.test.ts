@@ -91,7 +91,11 @@ describe('landing page in Chromium', () => {
     const { page, context, outside } = await open(`${served.url}no-base/deepseek/`, 'zh-CN');
     try {
       expect(await page.locator('#cmd-sh').textContent()).toBe(`curl -fsSL ${served.url}no-base/deepseek/install.sh | sh`);
-      expect(await page.locator('#cmd-cmd').textContent()).toBe(`curl -fsSL ${served.url}no-base/deepseek/install.cmd -o install.cmd && install.cmd`);
+      expect(await page.locator('#cmd-cmd').textContent()).toBe(`curl.exe -fsSL ${served.url}no-base/deepseek/install.cmd -o install.cmd && install.cmd`);
+      // curl.exe (in PowerShell curl is Invoke-WebRequest, and 5.1 cannot parse &&); the heading says it is for cmd.exe
+      expect(await page.locator('h2:has(+ .cmd #cmd-cmd) [lang="zh"]').textContent()).toBe('Windows（命令提示符：粘贴到 cmd.exe，不是 PowerShell）');
+      expect(await page.locator('h2:has(+ .cmd #cmd-cmd) [lang="en"]').textContent()).toBe('Windows (Command Prompt: paste into cmd.exe, not PowerShell)');
+      expect(await page.locator('#verify-cmd').textContent()).toContain(`curl.exe -fsSL -o install.cmd ${served.url}no-base/deepseek/install.cmd`);
       expect(await page.locator('#verify-sh').textContent()).toContain(`curl -fsSL -O ${served.url}no-base/deepseek/install.sh -O ${served.url}no-base/deepseek/SHA256SUMS`);
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh');
       await page.click('button[data-for="cmd-sh"]');

@@ -33,10 +33,11 @@ function baseEnv(dir: string): Record<string, string> {
   return { WINEPREFIX: dir, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
 }
 
-export async function ensureWinePrefix(): Promise<WinePrefix> {
+/** `name` gives a test file a prefix of its own, so its registry edits never meet another file's. */
+export async function ensureWinePrefix(name = ''): Promise<WinePrefix> {
   const missing = missingWine();
   if (missing) throw new Error(`wine prefix: ${missing}`);
-  const dir = await ensureCacheDir(cachePath('wine-prefix', shortHash(RECIPE)), async (tmp) => {
+  const dir = await ensureCacheDir(cachePath('wine-prefix', shortHash(name ? { ...RECIPE, name } : RECIPE)), async (tmp) => {
     const env = { ...process.env, ...baseEnv(tmp) };
     // stdio 'ignore' throughout: Wine's background processes keep inherited pipes open for as long
     // as they live, and execa would wait for them.
@@ -70,6 +71,13 @@ export interface WineRunOptions {
   input?: string;
   cwd?: string;
   timeoutMs?: number;
+}
+
+/** The environment `wine` needs for this prefix (for runs this module does not start itself, e.g. on a pty). */
+export function wineEnv(prefix: WinePrefix, opts: Pick<WineRunOptions, 'env' | 'path'> = {}): Record<string, string> {
+  const env: Record<string, string> = { ...hostEnv(), ...baseEnv(prefix.dir), ...(opts.env ?? {}) };
+  if (opts.path?.length) env.WINEPATH = opts.path.join(';');
+  return env;
 }
 
 /**

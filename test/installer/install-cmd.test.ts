@@ -226,6 +226,21 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(readSettings()).toEqual(JSON.parse(USER_SETTINGS));
   });
 
+  test('a network that blocks certificate revocation lists (curl.exe exit 35): tried again best-effort with a warning, verified, installed', async () => {
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_SHIM_REVOCATION_OFFLINE: '1' }, path: [dirs.shims, dirs.claude] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const zip = path.basename(mirror.zip);
+    expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/SHASUMS256.txt 35`,
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/SHASUMS256.txt 200`,
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/${zip} 35`,
+      `${CN_MIRRORS.nodeUrl}/latest-v22.x/${zip} 200`,
+    ]);
+    expect(r.stderr).toContain('could not check the certificate\'s revocation');
+    expect(r.stdout).toContain(`Verified ${zip} against SHASUMS256.txt`);
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-valid-key');
+  });
+
   test('a tampered SHASUMS256.txt is exit 3: nothing unpacked, nothing configured', async () => {
     writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
     const r = await install(['--yes'], {

@@ -7,20 +7,18 @@
 // mapping must be off (DOTNET_EnableWriteXorExecute=0), else the first GC that frees a dynamic
 // method dies with "Internal CLR error".
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { repoPath } from '../../paths.js';
 import { cachePath, ensureCacheDir, shortHash } from '../cache.js';
 import { findProgram } from '../tools.js';
-import { runWine, type WinePrefix, type WineRun, type WineRunOptions } from './prefix.js';
+import { ensureWinePrefix, runWine, type WinePrefix, type WineRun, type WineRunOptions } from './prefix.js';
 
 export const POWERSHELL_HOST_SOURCE_DIR = repoPath('src', 'harness', 'wine', 'powershell-host');
 const SOURCES = ['PwshHost.csproj', 'Program.cs'];
 const PUBLISH = ['-c', 'Release', '-r', 'win-x64', '--self-contained', 'true'];
 /** Bump when the way it is built or laid out changes. */
 const RECIPE = 1;
-const PREFIX_RECIPE = { version: 1, windows: 'win10', for: 'powershell' };
 
 /** The environment Wine needs for the host (see the top of this file). */
 export const POWERSHELL_WINE_ENV: Record<string, string> = {
@@ -56,17 +54,9 @@ export async function ensureWinePowerShellHost(): Promise<WinePowerShellHost> {
   return { dir: path.join(dir, 'host'), exe: path.join(dir, 'host', 'pwsh-host.exe') };
 }
 
-/** A Wine prefix for the PowerShell tests alone, made once (wineboot, then Windows 10 mode). */
-export async function ensurePowerShellPrefix(): Promise<WinePrefix> {
-  const dir = await ensureCacheDir(cachePath('wine-pwsh-prefix', shortHash(PREFIX_RECIPE)), async (tmp) => {
-    const env = { ...process.env, WINEPREFIX: tmp, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
-    // stdio 'ignore': Wine's background processes keep inherited pipes open as long as they live.
-    await execa('wineboot', ['-i'], { env, stdio: 'ignore' });
-    await execa('wine', ['winecfg', '-v', PREFIX_RECIPE.windows], { env, stdio: 'ignore' });
-    await execa('wineserver', ['-w'], { env, stdio: 'ignore' });
-  });
-  const userDir = path.join(dir, 'drive_c', 'users', userInfo().username);
-  return { dir, userDir, localAppData: path.join(userDir, 'AppData', 'Local') };
+/** A Wine prefix for the PowerShell tests alone (its user PATH never meets the cmd tests'). */
+export function ensurePowerShellPrefix(): Promise<WinePrefix> {
+  return ensureWinePrefix('powershell');
 }
 
 /**

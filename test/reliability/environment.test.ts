@@ -29,6 +29,23 @@ function homeNamed(m: Machine, name: string): string {
   return home;
 }
 
+/** An odd HOME: the installer writes there and prints its paths as they are. */
+function homeCase(title: string, name: string, target: string, run: typeof install | typeof installPs1): void {
+  reliabilityCase(
+    { area: 'environment', title, target, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      mkdirSync(path.join(m.root, path.dirname(name)), { recursive: true });
+      const home = homeNamed(m, name);
+      const files = configIn(home);
+      const r = await run(m, { env: { HOME: home }, files });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(files.settings);
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'paths printed as they are' };
+    },
+  );
+}
+
 describe('HOME', () => {
   reliabilityCase(
     { area: 'environment', title: 'HOME unset', target: DASH, expected: { exit: 2, files: 'settings.json absent; .claude.json absent' } },
@@ -47,19 +64,7 @@ describe('HOME', () => {
     ['HOME with non-ASCII characters', 'home/用户 Zoë'],
     ['HOME with a dollar sign, backticks and double quotes', 'home/$HOME "x" `id`'],
   ] as const) {
-    reliabilityCase(
-      { area: 'environment', title, target: DASH, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
-      async () => {
-        const m = await machine();
-        mkdirSync(path.join(m.root, path.dirname(name)), { recursive: true });
-        const home = homeNamed(m, name);
-        const files = configIn(home);
-        const r = await install(m, { env: { HOME: home }, files });
-        expect(r.stderr).toBe('');
-        expect(r.stdout).toContain(files.settings);
-        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'paths printed as they are' };
-      },
-    );
+    homeCase(title, name, DASH, install);
   }
 
   reliabilityCase(
@@ -204,19 +209,7 @@ describe.skipIf(!PWSH)(`install.ps1: the environment${PWSH ? '' : ` — ${NO_PWS
     // install.sh refuses a quote (its rc files quote with '); install.ps1 doubles it in its profile line
     ["HOME with a single quote, a dollar sign and backticks", "home/it's $HOME `id`"],
   ] as const) {
-    reliabilityCase(
-      { area: 'environment', title: `install.ps1: ${title}`, target: PS1, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
-      async () => {
-        const m = await machine();
-        mkdirSync(path.join(m.root, path.dirname(name)), { recursive: true });
-        const home = homeNamed(m, name);
-        const files = configIn(home);
-        const r = await installPs1(m, { env: { HOME: home }, files });
-        expect(r.stderr).toBe('');
-        expect(r.stdout).toContain(files.settings);
-        return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'paths printed as they are' };
-      },
-    );
+    homeCase(`install.ps1: ${title}`, name, PS1, installPs1);
   }
 
   reliabilityCase(

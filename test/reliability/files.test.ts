@@ -37,6 +37,25 @@ function refused(title: string, bytes: () => Buffer | string, why: RegExp): void
   );
 }
 
+
+/** settings.json as a link into a dotfiles folder: the link stays, its target is written. */
+function symlinkCase(title: string, target: string, run: typeof install | typeof installPs1): void {
+  reliabilityCase(
+    { area: 'files', title, target, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
+    async () => {
+      const m = await machine();
+      const linked = path.join(m.home, 'dotfiles', 'claude-settings.json');
+      mkdirSync(path.dirname(linked), { recursive: true });
+      writeFileSync(linked, corpus('settings-hooks.json'));
+      mkdirSync(m.claudeDir);
+      symlinkSync(linked, m.files.settings);
+      const r = await run(m);
+      expect(readlinkSync(m.files.settings)).toBe(linked);
+      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'still a link; its target updated' };
+    },
+  );
+}
+
 describe('broken settings.json: refused, left as it was', () => {
   refused('invalid JSON (cut short)', () => corpus('broken-truncated.json'), /not valid JSON/);
   refused('a // comment', () => corpus('broken-comment-line.json'), /not valid JSON/);
@@ -91,20 +110,7 @@ describe('not a plain file', () => {
     },
   );
 
-  reliabilityCase(
-    { area: 'files', title: 'settings.json is a symlink to a file', target: DASH, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
-    async () => {
-      const m = await machine();
-      const target = path.join(m.home, 'dotfiles', 'claude-settings.json');
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, corpus('settings-hooks.json'));
-      mkdirSync(m.claudeDir);
-      symlinkSync(target, m.files.settings);
-      const r = await install(m);
-      expect(readlinkSync(m.files.settings)).toBe(target);
-      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'still a link; its target updated' };
-    },
-  );
+  symlinkCase('settings.json is a symlink to a file', DASH, install);
 
   reliabilityCase(
     { area: 'files', title: 'settings.json is a dangling symlink', target: DASH, expected: { exit: 0, files: 'settings.json created; .claude.json created' } },
@@ -295,20 +301,7 @@ describe.skipIf(!PWSH)(`install.ps1: the user's files${PWSH ? '' : ` — ${NO_PW
     'over 10 000 000 bytes, all kept',
   );
 
-  reliabilityCase(
-    { area: 'files', title: 'install.ps1: settings.json is a symlink to a file', target: PS1, expected: { exit: 0, files: 'settings.json merged; .claude.json created' } },
-    async () => {
-      const m = await machine();
-      const target = path.join(m.home, 'dotfiles', 'claude-settings.json');
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, corpus('settings-hooks.json'));
-      mkdirSync(m.claudeDir);
-      symlinkSync(target, m.files.settings);
-      const r = await installPs1(m);
-      expect(readlinkSync(m.files.settings)).toBe(target);
-      return { observed: { exit: r.exitCode, files: r.config.state }, lostBytes: r.config.lostBytes, detail: 'still a link; its target updated' };
-    },
-  );
+  symlinkCase('install.ps1: settings.json is a symlink to a file', PS1, installPs1);
 
   reliabilityCase(
     { area: 'files', title: 'install.ps1: a directory where settings.json should be', target: PS1, expected: { exit: 4, files: 'settings.json unchanged; .claude.json absent' } },

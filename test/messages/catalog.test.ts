@@ -58,10 +58,7 @@ describe('message catalog', () => {
   });
 
   test('the sh installer speaks only catalog messages, and uses all of its own', () => {
-    const partials = readdirSync(repoPath('templates', 'partials')).filter((f) => f.startsWith('sh-'));
-    const text = [repoPath('templates', 'install.sh.hbs'), ...partials.map((f) => repoPath('templates', 'partials', f))]
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
+    const text = templateSource('sh');
     const used = idsUsedInShellTemplate(text);
     const own = Object.keys(catalog).filter((id) => !id.startsWith('cfg_') && !id.startsWith('ps_') && !id.startsWith('cmd_'));
     expect([...used].filter((id) => !(id in catalog))).toEqual([]);
@@ -78,7 +75,7 @@ describe('message catalog', () => {
   });
 
   test('install.cmd speaks only catalog messages, and uses all cmd_ ones', () => {
-    const text = readFileSync(repoPath('templates', 'install.cmd.hbs'), 'utf8');
+    const text = templateSource('cmd');
     // `call :say ID` / `call :warn ID` name the id as a literal
     const used = new Set([...text.matchAll(/call :(?:say|warn) ([a-z0-9_]+)/g)].map((m) => m[1] as string));
     expect(used.size).toBeGreaterThan(30);

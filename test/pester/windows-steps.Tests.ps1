@@ -183,30 +183,6 @@ Describe 'the architecture of the Node.js build' {
     }
 }
 
-Describe 'an older Node.js on the machine PATH' {
-    BeforeEach {
-        Mock Write-CcenvWarn { }
-        Mock Test-Path { $true } -ParameterFilter { $LiteralPath -like '*node.exe' }
-    }
-    It 'Node 18 from the MSI in Program Files precedes the user PATH: explained' {
-        Mock Get-CcenvMachinePath { 'C:\WINDOWS\system32;C:\WINDOWS;C:\Program Files\nodejs\;C:\Program Files\Git\cmd' }
-        Mock Get-CcenvVersionText { 'v18.20.4' }
-        Test-CcenvShadowingNode 'C:\Users\dev\AppData\Local\ccenv\node\node.exe'
-        Should -Invoke Write-CcenvWarn -Times 1 -Exactly -ParameterFilter { $Id -eq 'ps_node_shadowed' -and $Values[1] -eq 'v18' }
-    }
-    It 'a new enough Node there, or none, or the one in use: nothing to say' {
-        Mock Get-CcenvMachinePath { 'C:\Program Files\nodejs\' }
-        Mock Get-CcenvVersionText { 'v22.12.0' }
-        Test-CcenvShadowingNode 'C:\Users\dev\AppData\Local\ccenv\node\node.exe'
-        Mock Get-CcenvVersionText { 'v18.20.4' }
-        Test-CcenvShadowingNode 'C:\Program Files\nodejs\node.exe'
-        Mock Get-CcenvMachinePath { 'C:\WINDOWS\system32' }
-        Mock Test-Path { $false } -ParameterFilter { $LiteralPath -like '*node.exe' }
-        Test-CcenvShadowingNode 'C:\x\node.exe'
-        Should -Invoke Write-CcenvWarn -Times 0 -Exactly
-    }
-}
-
 Describe 'the node junction' {
     It 'is a junction to the release folder (no admin rights needed), first of all' {
         Mock New-Item { }

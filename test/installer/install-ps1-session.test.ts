@@ -124,4 +124,17 @@ ${IEX}
     expect(installer).toContain(`\u5df2\u521b\u5efa ${settingsPath(m)}`);
     expect(installer).toContain('ENCODING-AFTER=936');
   });
+
+  test('ConstrainedLanguage (AppLocker/WDAC): exit 6 saying to use install.cmd, not a raw "Cannot invoke method" half-way', async () => {
+    const m = await machine();
+    const session = `$env:CCENV_API_KEY = '${KEY}'
+$ExecutionContext.SessionState.LanguageMode = 'ConstrainedLanguage'
+try { ${IEX}; 'RESULT=returned' } catch { 'RESULT=threw: ' + $_ }
+'EXIT=' + $LASTEXITCODE`;
+    const r = await runPs1(m, { file: FILE, session });
+    expect(r.stdout).toContain('EXIT=6');
+    expect(r.stdout + r.stderr).toContain('PowerShell runs in ConstrainedLanguage mode here (AppLocker or WDAC)');
+    expect(r.stdout + r.stderr).toContain('install.cmd');
+    expect(r.stdout + r.stderr).not.toContain('Cannot invoke method');
+  });
 });

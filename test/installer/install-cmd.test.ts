@@ -241,6 +241,30 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-valid-key');
   });
 
+  test('this window\'s PATH holding a quoted entry and one with ")&…&(": nothing in it runs; installed; the window\'s PATH left as it was, with a note', async () => {
+    const canary = path.join(work, 'pwned-by-path.txt');
+    rmSync(canary, { force: true });
+    const hostile = `C:\\a")&echo INJECTED>${windowsPath(canary)}&("`;
+    const r = await install(['--yes', '&', 'set', 'PATH'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.claude, '"C:\\Program Files\\Quoted Tool"', hostile] });
+    expect(existsSync(canary)).toBe(false);
+    expect(r.stdout).not.toContain('INJECTED\r\n');
+    expect(r.stdout).toContain('Verified ');
+    expect(r.stdout).toContain("This window's PATH holds a quoted entry");
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-valid-key');
+    // the calling window's PATH: as it was (no ccenv folder), the hostile entry still text
+    const line = r.stdout.split(/\r?\n/).find((l) => /^path=/i.test(l)) ?? '';
+    expect(line).toContain(hostile);
+    expect(line).not.toMatch(/AppData\\Local\\ccenv\\node/i);
+  });
+
+  test('this window\'s PATH without quotes gets the new node folder handed back (install.cmd --yes & set PATH)', async () => {
+    const r = await install(['--yes', '&', 'set', 'PATH'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.claude, 'C:\\Tools (x86)\\a&b'] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const line = r.stdout.split(/\r?\n/).find((l) => /^path=/i.test(l)) ?? '';
+    expect(line).toMatch(/^path=C:\\users\\[^;]+\\AppData\\Local\\ccenv\\node;/i);
+    expect(line).toContain('C:\\Tools (x86)\\a&b');
+  });
+
   test('a tampered SHASUMS256.txt is exit 3: nothing unpacked, nothing configured', async () => {
     writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
     const r = await install(['--yes'], {

@@ -2,6 +2,7 @@
 // embedded data): privilege escalation, eval, a download piped to a shell, a downloaded script run.
 // sh through a small lexer, PowerShell through the project's grammar, cmd statement by statement.
 import { childrenOf, powershellParser, type TsNode } from '../../src/lint/powershell-parser.js';
+import { CMD_PAYLOAD_MARKERS } from '../../src/render/cmd-bootstrap.js';
 
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
@@ -300,8 +301,8 @@ export async function ps1Findings(text: string, seen?: Set<string>): Promise<Fin
   return findings;
 }
 
-// cmd: a line-based reading of what cmd would run (comments, echo text and the embedded configure
-// program are not commands).
+// cmd: a line-based reading of what cmd would run (comments, echo text and the embedded programs —
+// configure, user PATH — are not commands).
 
 const CMD_ESCALATORS = /^(sudo|gsudo|runas|doas|su)(\.exe)?$/i;
 const CMD_SHELLS = /^(cmd|powershell|pwsh|sh|bash)(\.exe)?$/i;
@@ -383,6 +384,8 @@ export async function cmdFindings(text: string, seen?: Set<string>): Promise<Fin
     // call X / start "title" X / cmd /c X: X is what runs
     if (/^call$/i.test(prog)) {
       [prog, rest] = firstToken(rest);
+      // :keyless runs its arguments as a command (without the key in its environment)
+      if (/^:keyless$/i.test(prog)) [prog, rest] = firstToken(rest);
       if (prog.startsWith(':')) return;
     } else if (/^start$/i.test(prog)) {
       let r = rest;
@@ -408,10 +411,12 @@ export async function cmdFindings(text: string, seen?: Set<string>): Promise<Fin
       if (ps) for (const f of await ps1Findings(ps)) findings.push({ ...f, line: n + 1, text: `${(lines[n] ?? '').trim()} (PowerShell: ${f.text})` });
     }
   };
+  const marks = (end: 'begin' | 'end') => CMD_PAYLOAD_MARKERS.map((m) => `rem ${m}${end}`.toLowerCase());
   for (let n = 0; n < lines.length; n++) {
     const line = (lines[n] ?? '').trim();
-    if (/^rem ccenv-configure-program-begin\b/i.test(line)) payload = true;
-    if (/^rem ccenv-configure-program-end\b/i.test(line)) {
+    const lower = line.toLowerCase();
+    if (marks('begin').some((m) => lower.startsWith(m))) payload = true;
+    if (marks('end').some((m) => lower.startsWith(m))) {
       payload = false;
       continue;
     }

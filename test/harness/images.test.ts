@@ -41,7 +41,8 @@ describe('public image recipes', () => {
       expect(r.status, r.id).toBe('not-executed');
       expect(r.problems[0], r.id).toMatch(/public images need a container engine: matrix --sandbox podman\|docker --images (fedora:41|alpine:3)/);
     }
-  });
+    // runMatrix prepares its fixtures first: minutes on a fresh machine's empty cache, seconds after.
+  }, 900_000);
 
   test.skipIf(!podman.available)('podman builds debian:12 from a local base; the smoke cells pass under its /bin/sh', async () => {
     const base = await rootfsImage('podman', await ensureRootfs('debian'));

@@ -53,6 +53,7 @@ import {
   type FileRole,
   type Receipt,
 } from './receipt.js';
+import { withConfigLock } from './lock.js';
 import { describeOp, KEY_PLACEHOLDER, scrub } from './report.js';
 import { diagnose } from './doctor.js';
 
@@ -454,13 +455,14 @@ export function run(plan: ConfigurePlan, io: Io): number {
     const paths = resolvePaths(io.env, io.homedir, io.cwd);
     const ctx: Context = { plan, io, t: messages.t, messages, paths, args };
     if (args.mode === 'doctor' || args.mode === 'check') throw new Error('--doctor and --check run through runDiagnosis');
-    if (args.mode === 'uninstall') return uninstall(ctx);
+    if (args.mode === 'uninstall') return withConfigLock(paths.configDir, () => uninstall(ctx));
     if (args.mode === 'check-key') {
       readKey(io.env, false, true);
       return EXIT.ok;
     }
     key = readKey(io.env, args.dryRun);
-    return configure(ctx, key);
+    const k = key;
+    return args.dryRun ? configure(ctx, k) : withConfigLock(paths.configDir, () => configure(ctx, k));
   } catch (e) {
     if (e instanceof CcenvError) {
       io.err(scrub(messages.t(e.messageId, e.params), [key, rawKey]));

@@ -171,7 +171,8 @@ interface Wine {
 let wine: Promise<Wine> | undefined;
 function wineSetup(): Promise<Wine> {
   wine ??= (async () => {
-    const [prefix, mirror] = await Promise.all([ensureWinePrefix(), ensureWinNodeMirror()]);
+    // A prefix of its own: install-cmd.test.ts, running beside it, resets the shared one's user files.
+    const [prefix, mirror] = await Promise.all([ensureWinePrefix('reliability'), ensureWinNodeMirror()]);
     await startWineServer(prefix);
     // the same cache folder install-cmd.test.ts fills: node.exe and npm unpacked from the mirror's zip
     const nodeBin = await ensureCacheDir(cachePath('node-win-bin', mirror.version), async (tmp) => {

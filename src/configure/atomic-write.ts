@@ -75,7 +75,8 @@ export function removeQuietly(p: string): void {
   }
 }
 
-function sleepSync(ms: number): void {
+/** Blocks this thread (the configure program is synchronous throughout). */
+export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 

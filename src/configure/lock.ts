@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sleepSync } from './atomic-write.js';
 
 /** How long to wait for another run before going ahead anyway (its writes are still re-checked). */
 const WAIT_MS = 60_000;
@@ -15,10 +16,6 @@ const STALE_MS = 10 * 60_000;
 
 export function lockPath(configDir: string, tmp = os.tmpdir()): string {
   return path.join(tmp, `ccenv-${createHash('sha256').update(path.resolve(configDir)).digest('hex').slice(0, 16)}.lock`);
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function alive(pid: number): boolean {

@@ -295,7 +295,7 @@ function keyUsesInPs1(root: TsNode): { uses: number; bad: string[]; holders: str
     const up = ancestors(n);
     // the one method taking it: putting the caller's own key back into the environment (the design)
     const lineText = root.text.split('\n')[n.startPosition.row] ?? '';
-    if (/^\s*\[Environment\]::SetEnvironmentVariable\('CCENV_API_KEY', \$State\.UserKey\)\s*$/.test(lineText)) return;
+    if (/^\s*\[Environment\]::SetEnvironmentVariable\('CCENV_API_KEY', \$State\.Key\)\s*$/.test(lineText)) return;
     // a function's own parameter of the same name is another variable (names are per scope)
     let fn = n.parent;
     while (fn && fn.type !== 'function_statement') fn = fn.parent;

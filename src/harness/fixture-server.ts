@@ -2,8 +2,10 @@
 // real host names at once, routing on the Host header to a site (static files such as the CDN or a
 // Node mirror, the npm registry, the API stub). It records every request and can inject faults
 // (a status, an HTML page instead of the file, tampered checksums, a corrupt, truncated or short body,
-// a reset connection) per host and path.
+// a reset connection, a slow, stalled or cut transfer, no byte ranges) per host and path. GET answers
+// with a body honour `Range: bytes=N-[M]` (206), as CDNs and Node mirrors do, so clients can resume.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -82,6 +84,14 @@ export type Fault = FaultMatch & {
     | { kind: 'reset' }
     /** Accepts the request and never answers (the connection stays open until the client gives up). */
     | { kind: 'hang' }
+    /** Sends the body at most `bytesPerSecond` (a congested link). */
+    | { kind: 'throttle'; bytesPerSecond: number }
+    /** Sends the first `at` of the body (a fraction, default 0.6) and then nothing, keeping the connection open. */
+    | { kind: 'stall'; at?: number }
+    /** Sends the first `at` of the body (a fraction, default 0.6) and closes the connection (a dropped link). */
+    | { kind: 'cut'; at?: number }
+    /** Ignores Range headers: answers 200 with the whole body (a server that cannot resume). */
+    | { kind: 'no-ranges' }
   );
 
 export interface RecordedRequest {
@@ -204,6 +214,53 @@ async function bodyOf(r: FixtureResponse): Promise<Buffer> {
   return Buffer.alloc(0);
 }
 
+/** The byte range a `Range: bytes=N-[M]` header asks for within size; undefined for none or one not satisfiable. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d+)-(\d*)$/.exec((header ?? '').trim());
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return undefined;
+  return { start, end };
+}
+
+type Pacing = { kind: 'throttle'; bytesPerSecond: number } | { kind: 'stall' | 'cut'; at: number } | undefined;
+
+/** Writes bytes [start, end] of a file or buffer, paced or stopped as the fault says; the bytes written. */
+async function sendPaced(res: http.ServerResponse, source: { file?: string; body?: Buffer }, start: number, end: number, pacing: Pacing): Promise<number> {
+  const total = end - start + 1;
+  const stopAt = pacing && pacing.kind !== 'throttle' ? Math.floor(total * pacing.at) : total;
+  const piece = pacing?.kind === 'throttle' ? Math.max(1, Math.floor(pacing.bytesPerSecond / 10)) : 64 * 1024;
+  const chunks: AsyncIterable<Buffer> =
+    source.file !== undefined
+      ? createReadStream(source.file, { start, end })
+      : (async function* () {
+          yield (source.body as Buffer).subarray(start, end + 1);
+        })();
+  let sent = 0;
+  const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+  outer: for await (const chunk of chunks) {
+    for (let i = 0; i < chunk.length; i += piece) {
+      if (res.destroyed) break outer;
+      const part = chunk.subarray(i, Math.min(chunk.length, i + piece, i + (stopAt - sent)));
+      if (part.length === 0) break outer;
+      if (!res.write(part)) await Promise.race([new Promise((r) => res.once('drain', r)), closed]);
+      sent += part.length;
+      if (pacing?.kind === 'throttle') await Promise.race([sleep(100), closed]);
+      if (sent >= stopAt) break outer;
+    }
+  }
+  if (sent < total && pacing?.kind === 'cut') {
+    await new Promise<void>((resolve) => res.write('', () => resolve()));
+    res.destroy();
+  } else if (sent < total && pacing?.kind === 'stall') {
+    await closed; // the client (or close()) ends it
+  } else if (!res.destroyed) {
+    res.end();
+  }
+  return sent;
+}
+
 export async function startFixtureServer(opts: FixtureServerOptions): Promise<FixtureServer> {
   const log: RecordedRequest[] = [];
   let faults: { fault: Fault; used: number }[] = [];
@@ -296,14 +353,30 @@ export async function startFixtureServer(opts: FixtureServerOptions): Promise<Fi
           out = { ...out, file: undefined, stream: undefined, body: b.subarray(0, keep) };
         }
       }
-      record.status = out.status;
       const headers: Record<string, string> = { ...(out.headers ?? {}) };
       let size: number | undefined;
       if (out.body !== undefined) size = Buffer.byteLength(out.body);
       else if (out.file !== undefined) size = statSync(out.file).size;
-      if (size !== undefined) headers['content-length'] = String(size);
+      const whole = out.status === 200 && size !== undefined && fault?.kind !== 'truncate';
+      if (whole && fault?.kind !== 'no-ranges') headers['accept-ranges'] = 'bytes';
+      const range = whole && method === 'GET' && fault?.kind !== 'no-ranges' ? parseRange(req.headers.range, size as number) : undefined;
+      if (range) {
+        out = { ...out, status: 206 };
+        headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+        headers['content-length'] = String(range.end - range.start + 1);
+      } else if (size !== undefined) {
+        headers['content-length'] = String(size);
+      }
+      record.status = out.status;
       res.writeHead(out.status, headers);
-      if (method === 'HEAD') {
+      const paced: Pacing =
+        fault?.kind === 'throttle' ? fault : fault?.kind === 'stall' || fault?.kind === 'cut' ? { kind: fault.kind, at: fault.at ?? 0.6 } : undefined;
+      if (method !== 'HEAD' && size !== undefined && (range || paced)) {
+        const body = out.body === undefined ? undefined : Buffer.isBuffer(out.body) ? out.body : Buffer.from(out.body, 'utf8');
+        const from = range?.start ?? 0;
+        const to = range?.end ?? (size as number) - 1;
+        record.responseBytes = await sendPaced(res, { file: out.file, body }, from, to, paced);
+      } else if (method === 'HEAD') {
         res.end();
       } else if (fault?.kind === 'truncate') {
         const b = out.body as Buffer;

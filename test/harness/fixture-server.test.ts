@@ -164,6 +164,51 @@ describe('fixture server', () => {
     }
   });
 
+  test('byte ranges: a cut transfer (fault cut at 60 %) resumes with curl -C -; no-ranges answers 200 whole; stall keeps the line open', async () => {
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'ccenv-range-'));
+    const out = path.join(dir, 'f');
+    const url = `https://nodejs.org:${port}/dist/v1.0.0/node.tar.gz`;
+    const fetchTo = (extra: string[]) =>
+      execa('curl', ['-fsS', '--cacert', ca.caCert, '--resolve', `nodejs.org:${port}:127.0.0.1`, '-o', out, ...extra, url], { reject: false });
+    try {
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'cut', at: 0.6, times: 1 }]);
+      expect((await fetchTo([])).exitCode).toBe(18);
+      expect(readFileSync(out).length).toBe(60_000);
+      expect((await fetchTo(['-C', '-'])).exitCode).toBe(0);
+      expect(sha(readFileSync(out))).toBe(sha(PAYLOAD));
+      const [cut, resumed] = server.requests().slice(-2);
+      expect(cut).toMatchObject({ status: 200, responseBytes: 60_000, fault: 'cut' });
+      expect(resumed).toMatchObject({ status: 206, responseBytes: 40_000 });
+      expect(resumed?.headers.range).toBe('bytes=60000-');
+
+      const headers = path.join(dir, 'headers');
+      const part = await get(url, ['-r', '10-19', '-D', headers, '-o', out]);
+      expect(part.status).toBe(206);
+      expect(readFileSync(headers, 'utf8')).toMatch(/content-range: bytes 10-19\/100000/i);
+      expect(readFileSync(out).equals(PAYLOAD.subarray(10, 20))).toBe(true);
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'no-ranges' }]);
+      const whole = await get(url, ['-r', '10-19', '-D', headers, '-o', out]);
+      expect(whole.status).toBe(200);
+      expect(readFileSync(headers, 'utf8')).not.toMatch(/accept-ranges/i);
+      expect(readFileSync(out).length).toBe(100_000);
+
+      // curl's stall limit (-Y 1000 bytes/s for 1 s) is what ends it: the server sends 60 % and waits.
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'stall' }]);
+      const stalled = await fetchTo(['-Y', '1000', '-y', '1']);
+      expect(stalled.exitCode).toBe(28);
+      expect(readFileSync(out).length).toBe(60_000);
+
+      // throttled: 400 KB/s, the whole file arrives intact in several paced pieces.
+      server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'throttle', bytesPerSecond: 400_000 }]);
+      expect((await fetchTo([])).exitCode).toBe(0);
+      expect(sha(readFileSync(out))).toBe(sha(PAYLOAD));
+      expect(server.requests().at(-1)).toMatchObject({ status: 200, responseBytes: 100_000, fault: 'throttle' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fault with times: only the first N requests fail (curl --retry recovers)', async () => {
     server.setFaults([{ path: '/zhipu/install.sh', kind: 'status', status: 503, times: 1 }]);
     const r = await get(`https://cdn.ccenv.test:${port}/zhipu/install.sh`, ['-f', '--retry', '3', '--retry-delay', '0']);

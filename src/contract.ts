@@ -28,6 +28,8 @@ export const INPUT_ENV = {
   modelHaiku: 'CCENV_MODEL_HAIKU',
   installDir: 'CCENV_INSTALL_DIR',
   noModifyPath: 'CCENV_NO_MODIFY_PATH',
+  /** Seconds a download (or npm) may go without progress before that attempt is given up (default 30). */
+  stallTimeout: 'CCENV_STALL_TIMEOUT',
 } as const;
 
 /** Set by the installer for the configure program only: apply the profile's suggested model mapping. */

@@ -1,5 +1,6 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
+import { REGION_DEFAULTS } from '../profile/regions.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
@@ -86,6 +87,8 @@ export interface TemplateContext {
   nodePin: { version: string; files: { name: string; sha256: string }[] };
   /** The profile's npm registry, or '' for npm's own default. */
   npmRegistry: string;
+  /** What a failed download or npm install suggests trying instead: the other region's mirrors. */
+  otherMirrors: { nodeMirror: string; npmRegistry: string };
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
   messages: ShellMessage[];
   configureProgram: string;
@@ -111,6 +114,7 @@ export function templateContext(
     profile,
     nodeMin: profile.node.minimum,
     npmRegistry: profile.npmRegistry ?? '',
+    otherMirrors: otherMirrors(profile),
     nodePin: {
       version: profile.node.pin?.version ?? '',
       files: Object.entries(profile.node.pin?.sha256 ?? {})
@@ -128,4 +132,10 @@ export function templateContext(
     userPathProgram: USER_PATH_PROGRAM,
     userPathLoader: USER_PATH_LOADER_JS,
   };
+}
+
+/** The mirrors of the region the profile's Node mirror is not from (mainland China ↔ everywhere else). */
+export function otherMirrors(profile: Profile): { nodeMirror: string; npmRegistry: string } {
+  const other = profile.node.mirror === REGION_DEFAULTS.cn.nodeMirror ? REGION_DEFAULTS.global : REGION_DEFAULTS.cn;
+  return { nodeMirror: other.nodeMirror, npmRegistry: other.npmRegistry ?? 'https://registry.npmjs.org' };
 }

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { buildInstallers } from '../publish/build.js';
 
 export interface BuildOptions {
   profile?: string[];
@@ -24,6 +23,8 @@ export const buildCommand: CommandModule<object, BuildOptions> = {
       .option('versioned', { type: 'boolean', default: true, describe: 'also write immutable v<version>/ copies (--no-versioned: latest only)' })
       .option('sign-key', { type: 'string', describe: 'SSH private key: sign every SHA256SUMS (ssh-keygen -Y sign)' }),
   handler: async (argv) => {
+    // loaded here, not above: `ccenv --help` and the other commands never load the renderer
+    const { buildInstallers } = await import('../publish/build.js');
     const req = { ...argv, baseUrl: argv['base-url'], signKey: argv['sign-key'] };
     process.exitCode = await buildInstallers(req, (line) => console.log(line), (line) => console.error(line));
   },

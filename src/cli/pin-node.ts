@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { fetchNodeChecksums, PinError, writeNodePin } from '../profile/pin-node.js';
-import { ProfileError } from '../profile/load.js';
 
 interface PinNodeOptions {
   profile: string;
@@ -19,6 +17,7 @@ export const pinNodeCommand: CommandModule<object, PinNodeOptions> = {
       .option('mirror', { type: 'string', default: 'https://nodejs.org/dist', describe: 'where to read v<version>/SHASUMS256.txt' })
       .option('allow-http', { type: 'boolean', default: false, describe: 'accept a plain-http mirror' }),
   handler: async (argv) => {
+    const [{ fetchNodeChecksums, PinError, writeNodePin }, { ProfileError }] = await Promise.all([import('../profile/pin-node.js'), import('../profile/load.js')]);
     try {
       const sums = await fetchNodeChecksums(argv.mirror, argv.release, argv['allow-http']);
       writeNodePin(argv.profile, argv.release, sums);

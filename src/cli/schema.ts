@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
-import { profileJsonSchema } from '../profile/schema.js';
 
 export const schemaCommand: CommandModule = {
   command: 'schema',
   describe: 'Print the profile JSON Schema',
-  handler: () => {
+  handler: async () => {
+    const { profileJsonSchema } = await import('../profile/schema.js');
     console.log(JSON.stringify(profileJsonSchema(), null, 2));
   },
 };

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { serveDirectory } from '../publish/serve.js';
 
 export interface ServeArgs {
   dir: string;
@@ -21,6 +20,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('tls-key', { type: 'string', describe: 'PEM private key for HTTPS' })
       .check((a) => (a['tls-cert'] === undefined) === (a['tls-key'] === undefined) || 'give --tls-cert and --tls-key together'),
   handler: async (argv) => {
+    const { serveDirectory } = await import('../publish/serve.js');
     let handle;
     try {
       handle = await serveDirectory({

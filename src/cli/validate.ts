@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { ProfileError, resolveProfile } from '../profile/load.js';
 
 export const validateCommand: CommandModule<object, { profiles: string[] }> = {
   command: 'validate <profiles..>',
   describe: 'Check profile YAML files (or built-in ids) against the schema, extends resolved',
   builder: (y) => y.positional('profiles', { type: 'string', array: true, demandOption: true, describe: 'profile YAML files or built-in ids' }),
-  handler: (argv) => {
+  handler: async (argv) => {
+    const { ProfileError, resolveProfile } = await import('../profile/load.js');
     let failed = 0;
     for (const arg of argv.profiles) {
       try {

@@ -1,6 +1,7 @@
 // The header every generated installer starts with: what it does, who made it, how to run it.
 import { createHash } from 'node:crypto';
 import type { Profile } from '../profile/schema.js';
+import { CLAUDE_ENV, INPUT_ENV } from '../contract.js';
 import { commentText } from './escape.js';
 
 export function sha256(text: string): string {
@@ -49,7 +50,23 @@ export function provenanceLines(input: HeaderInput): string[] {
     '',
     ...input.runLines,
     '',
-    'Reads: CCENV_API_KEY, CCENV_YES, CCENV_LANG, CCENV_MODEL_OPUS/_SONNET/_HAIKU, CCENV_NODE_MIRROR,',
-    'CCENV_NPM_REGISTRY, CCENV_ALLOW_HTTP, CCENV_INSTALL_DIR, CCENV_NO_MODIFY_PATH, CLAUDE_CONFIG_DIR.',
+    ...readsLines(),
   ].map(commentText);
+}
+
+/** "Reads: …" from the contract's list, wrapped under 100 columns: the header cannot drift from it. */
+function readsLines(): string[] {
+  const names = [...Object.values(INPUT_ENV), CLAUDE_ENV.configDir];
+  const lines: string[] = [];
+  let line = 'Reads:';
+  names.forEach((name, i) => {
+    const word = ` ${name}${i === names.length - 1 ? '.' : ','}`;
+    if (line.length + word.length > 96) {
+      lines.push(line);
+      line = word.trimStart();
+    } else {
+      line += word;
+    }
+  });
+  return [...lines, line];
 }

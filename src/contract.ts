@@ -35,6 +35,18 @@ export const INPUT_ENV = {
 /** Set by the installer for the configure program only: apply the profile's suggested model mapping. */
 export const USE_MODELS_ENV = 'CCENV_USE_MODELS';
 
+/**
+ * Set by the installer for the configure program only: the node running it was found at this path
+ * and its version not yet checked (the program checks it first, and says which Node.js it found).
+ */
+export const NODE_FOUND_ENV = 'CCENV_NODE_FOUND';
+
+/**
+ * The configure program's answer to a Node.js older than the profile's minimum, before it reads or
+ * writes anything. Private to the installers, which turn it into downloading a newer Node.js.
+ */
+export const NODE_TOO_OLD_EXIT = 90;
+
 /** Claude Code's own names. */
 export const CLAUDE_ENV = {
   authToken: 'ANTHROPIC_AUTH_TOKEN',

@@ -20,9 +20,26 @@ function httpModule(tls: boolean): { request: typeof Http.request } {
   return tls ? (require('node:https') as typeof Http) : (require('node:http') as typeof Http);
 }
 
+/** How long the connection (TCP and TLS) may take, at most: a silent host is given up early. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Why a request was given up: its own message names the phase and the limit. */
+class GaveUp extends Error {}
+
+/**
+ * One request with two limits: the connection within min(CONNECT_TIMEOUT_MS, timeoutMs), and the
+ * whole answer within timeoutMs (a server that trickles bytes is cut off too).
+ */
 function request(url: URL, method: string, headers: Record<string, string>, body: string | null, timeoutMs: number): Promise<Response> {
-  const lib = httpModule(url.protocol !== 'http:');
+  const tls = url.protocol !== 'http:';
+  const lib = httpModule(tls);
+  const connectMs = Math.min(CONNECT_TIMEOUT_MS, timeoutMs);
   return new Promise((resolve, reject) => {
+    const timers: NodeJS.Timeout[] = [];
+    const settle = (fn: () => void): void => {
+      for (const t of timers) clearTimeout(t);
+      fn();
+    };
     const req = lib.request(url, { method, headers: { ...headers, ...(body === null ? {} : { 'content-length': String(Buffer.byteLength(body)) }) } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -31,16 +48,27 @@ function request(url: URL, method: string, headers: Record<string, string>, body
         if (size < 65536) chunks.push(c);
         size += c.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+      res.on('error', (e) => settle(() => reject(e)));
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    const giveUp = (message: string) => () => req.destroy(new GaveUp(message));
+    const connectTimer = setTimeout(giveUp(`no connection within ${seconds(connectMs)}`), connectMs);
+    timers.push(connectTimer, setTimeout(giveUp(`no complete answer within ${seconds(timeoutMs)}`), timeoutMs));
+    req.on('socket', (socket) => {
+      if (!socket.connecting) clearTimeout(connectTimer);
+      else socket.once(tls ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+    });
+    req.on('error', (e) => settle(() => reject(e)));
     req.end(body ?? undefined);
   });
 }
 
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 function reasonOf(e: unknown): string {
+  if (e instanceof GaveUp) return e.message;
   const err = e as NodeJS.ErrnoException;
   return err.code ? `${err.code}${err.message && !err.message.includes(err.code) ? `: ${err.message}` : ''}` : String(err.message ?? e);
 }

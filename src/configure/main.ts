@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXIT, INPUT_ENV } from '../contract.js';
+import { EXIT, INPUT_ENV, NODE_FOUND_ENV } from '../contract.js';
 import {
   commitTemp,
   deleteChecked,
@@ -454,6 +454,9 @@ export function run(plan: ConfigurePlan, io: Io): number {
     const args = parseArgs(io.argv);
     const paths = resolvePaths(io.env, io.homedir, io.cwd);
     const ctx: Context = { plan, io, t: messages.t, messages, paths, args };
+    // The installer skipped `node --version` (node-guard.ts checked it): say which Node.js runs this.
+    const found = io.env[NODE_FOUND_ENV];
+    if (found) io.out(messages.t('cfg_node_found', { node_version: process.version, path: found }));
     if (args.mode === 'doctor' || args.mode === 'check') throw new Error('--doctor and --check run through runDiagnosis');
     if (args.mode === 'uninstall') return withConfigLock(paths.configDir, () => uninstall(ctx));
     if (args.mode === 'check-key') {

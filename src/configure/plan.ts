@@ -28,4 +28,6 @@ export interface ConfigurePlan {
   /** The profile's suggested model mapping; applied only when CCENV_USE_MODELS=1. */
   models: ModelMapping;
   messages: MessageTable;
+  /** The oldest Node.js major version a configure run accepts (the profile's node.minimum). */
+  nodeMin?: number;
 }

@@ -50,6 +50,7 @@ export function configurePlan(profile: Profile, catalog: Catalog, ccenvVersion: 
       ...(models.haiku ? { haiku: models.haiku } : {}),
     },
     messages,
+    nodeMin: profile.node.minimum,
   };
 }
 

@@ -1,0 +1,43 @@
+// The first lines of the configure program: an older Node.js is refused before anything else runs,
+// so the installers need not start `node --version` first. Written in ES5 (these lines must parse
+// and run on any Node.js) and placed after the bundle's "use strict" directive.
+import { NODE_FOUND_ENV, NODE_TOO_OLD_EXIT } from '../contract.js';
+import type { ConfigurePlan } from './plan.js';
+
+/** JSON as pure ASCII (the installers carry the program as ASCII text). */
+function asciiLiteral(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** The message id (messages/configure.yaml) the guard prints when it refuses a run of its own. */
+export const NODE_TOO_OLD_MESSAGE = 'cfg_err_node_too_old';
+
+/**
+ * The guard for `plan`: a Node.js below plan.nodeMin exits NODE_TOO_OLD_EXIT at once, silently when
+ * an installer asked (CCENV_NODE_FOUND: it says node_too_old and downloads a newer one), else with
+ * one line. --uninstall and --doctor take any Node.js that runs (they restore or report, and the
+ * installers never download one for them).
+ */
+export function nodeGuard(plan: ConfigurePlan): string {
+  if (plan.nodeMin === undefined) return '';
+  const text = { en: plan.messages.en[NODE_TOO_OLD_MESSAGE] ?? '', zh: plan.messages.zh[NODE_TOO_OLD_MESSAGE] ?? '' };
+  return [
+    '(function (min, text) {',
+    '  var v = process.versions.node, a = process.argv;',
+    "  if (+v.split('.')[0] >= min || a.indexOf('--uninstall') >= 0 || a.indexOf('--doctor') >= 0) return;",
+    `  if (!process.env.${NODE_FOUND_ENV}) {`,
+    "    var t = /^zh/i.test(process.env.CCENV_LANG || '') && text.zh ? text.zh : text.en;",
+    "    process.stderr.write(t.replace('{node_version}', 'v' + v).replace('{path}', process.execPath) + '\\n');",
+    '  }',
+    `  process.exit(${NODE_TOO_OLD_EXIT});`,
+    `})(${plan.nodeMin}, ${asciiLiteral(text)});`,
+    '',
+  ].join('\n');
+}
+
+/** The bundle with the guard as its first statement (after "use strict", which must stay first). */
+export function withNodeGuard(bundle: string, plan: ConfigurePlan): string {
+  const guard = nodeGuard(plan);
+  const strict = '"use strict";\n';
+  return bundle.startsWith(strict) ? strict + guard + bundle.slice(strict.length) : guard + bundle;
+}

@@ -2,13 +2,9 @@
 import type { Profile } from '../profile/schema.js';
 import { builtinProfileIds, ProfileError, resolveProfile } from '../profile/load.js';
 import { loadCatalog, CatalogError } from '../messages/catalog.js';
-import { formatFinding, shellcheck, ToolMissingError } from '../lint/shellcheck.js';
-import { checkPowerShell, formatPsFinding } from '../lint/powershell.js';
-import { checkCmd, formatCmdFinding } from '../lint/cmd.js';
 import { CCENV_VERSION } from '../version.js';
 import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree } from './dist-tree.js';
 import { signSums, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
-import { execa } from 'execa';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +23,7 @@ export interface BuildRequest {
 
 /** The public half of an SSH private key (shown on the pages for verification). */
 async function publicKeyOf(privateKey: string): Promise<string> {
+  const { execa } = await import('execa'); // ~150 ms to load: only when signing
   const r = await execa('ssh-keygen', ['-y', '-f', privateKey], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) throw new BuildInputError(`--sign-key ${privateKey}: not a readable SSH private key without a passphrase (${r.stderr.trim() || `exit ${r.exitCode ?? '?'}`})`);
   return r.stdout.trim().split(/\s+/).slice(0, 2).join(' ');
@@ -81,6 +78,12 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
   }
   const tree = await renderDistTree(profiles, catalog, CCENV_VERSION, { cdnBase, versioned: req.versioned ?? true, signer });
   if (req.lint) {
+    // the gates (and execa under them) load only when they run: --no-lint stays fast
+    const [{ formatFinding, shellcheck, ToolMissingError }, { checkPowerShell, formatPsFinding }, { checkCmd, formatCmdFinding }] = await Promise.all([
+      import('../lint/shellcheck.js'),
+      import('../lint/powershell.js'),
+      import('../lint/cmd.js'),
+    ]);
     const shFiles = latestInstallers(tree, '.sh').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
     try {
       const findings = await shellcheck(shFiles);

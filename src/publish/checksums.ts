@@ -1,7 +1,6 @@
 // SHA256SUMS per folder, in the format `sha256sum -c` reads, and its optional signature made with
 // `ssh-keygen -Y sign` (verified with `ssh-keygen -Y verify` and an allowed-signers line).
 import { createHash } from 'node:crypto';
-import { execa } from 'execa';
 
 export const SUMS_FILE = 'SHA256SUMS';
 export const SIGNATURE_FILE = 'SHA256SUMS.sig';
@@ -22,6 +21,7 @@ export function sumsText(files: Map<string, string>): string {
 
 /** Signs a SHA256SUMS file in place (writes SHA256SUMS.sig beside it) with an SSH private key. */
 export async function signSums(sumsPath: string, privateKey: string): Promise<void> {
+  const { execa } = await import('execa'); // loaded only to sign: a plain build does not pay for it
   const r = await execa('ssh-keygen', ['-q', '-Y', 'sign', '-f', privateKey, '-n', SIGNATURE_NAMESPACE, sumsPath], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) throw new Error(`ssh-keygen -Y sign ${sumsPath} failed (exit ${r.exitCode ?? '?'}): ${r.stderr.trim() || r.shortMessage}`);
 }

@@ -18,7 +18,8 @@ import { REPO_ROOT, testPlan } from './plan.js';
 async function freshBuild(plan: ConfigurePlan): Promise<string> {
   vi.resetModules(); // a new module instance: no cached bundle
   const mod = await import('../../src/configure/bundle.js');
-  return mod.buildConfigureProgram(plan);
+  // and no cache file either: esbuild runs each time
+  return mod.buildConfigureProgram(plan, { ...mod.defaultBundleSource(), cacheFile: null });
 }
 
 const hostilePlan = testPlan({

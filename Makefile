@@ -48,7 +48,7 @@ matrix: compile
 
 # Every benchmark figure against its floor and goal, on this machine; writes bench/results.md and
 # bench/results.json (minutes: it runs the matrix); make deps brings strace for the per-step profiles.
-# ARGS='--only configure,fresh,build,matrix,sandbox' re-measures some; '--full' lints 50 profiles cold.
+# ARGS='--only configure,fresh,build,cli,matrix,sandbox' re-measures some; '--full' lints 50 profiles cold.
 bench: compile
 	node out/bench/run.js $(ARGS)
 

@@ -36,7 +36,7 @@ export interface BuildFigure {
   profiles: number;
   /** `ccenv build` as a user runs it (a new node process, output to a temporary folder): medians. */
   cli: { runs: number; nodeStartMs: number; startupMs: number; renderOnlyMs: number; withLintWarmMs: number; goalRenderMs: number };
-  /** The first render in a process: templates compiled, the configure program bundled by esbuild. */
+  /** The first render in a process: templates compiled, the configure bundle read (esbuild only if its sources changed). */
   firstRenderMs: number;
   stages: Stages;
   growth: Stages[];

@@ -1,7 +1,7 @@
 // `make bench`: every figure of the benchmark, each against its floor and goal, on this machine, in
 // one run; writes bench/results.json (raw) and bench/results.md (the report). Goals live here and in
 // the report, never in timed tests.
-//   node out/bench/run.js [--only configure,fresh,build,matrix,sandbox] [--full]
+//   node out/bench/run.js [--only configure,fresh,build,cli,matrix,sandbox] [--full]
 // --only re-measures those figures and keeps the others from the last results.json (each figure
 // says when it was measured); --full also lints 50 synthetic profiles cold (minutes).
 // Fixtures (Node builds, the Node mirror, the Claude Code snapshot, root file systems) are fetched
@@ -13,13 +13,14 @@ import { execa } from 'execa';
 import { repoPath } from '../src/paths.js';
 import { CCENV_VERSION } from '../src/version.js';
 import { benchBuild } from './build.js';
+import { benchCli } from './cli.js';
 import { benchConfigure } from './configure.js';
 import { benchFresh } from './fresh.js';
 import { machineInfo } from './machine.js';
 import { benchMatrix, benchSandboxStart } from './matrix.js';
 import { resultsMarkdown, type Measured, type Results } from './report.js';
 
-const FIGURES = ['configure', 'fresh', 'build', 'matrix', 'sandbox'] as const;
+const FIGURES = ['configure', 'fresh', 'build', 'cli', 'matrix', 'sandbox'] as const;
 type Figure = (typeof FIGURES)[number];
 
 function parseArgs(argv: string[]): { only: Figure[]; full: boolean } {
@@ -67,13 +68,14 @@ async function main(): Promise<void> {
   if (!distFresh) console.error('bench: dist/ is stale (run make build): measuring the committed installers');
   const results: Results = { ccenvVersion: CCENV_VERSION, machine, distFresh };
   // figures kept from the last run: only those in this format (each says when it was measured)
-  for (const k of ['configure', 'fresh', 'build', 'matrix', 'sandboxStart'] as const) {
+  for (const k of ['configure', 'fresh', 'build', 'cli', 'matrix', 'sandboxStart'] as const) {
     const v = previous[k] as (Measured & object) | undefined;
     if (v && typeof v.date === 'string') (results as unknown as Record<string, unknown>)[k] = v;
   }
   if (only.includes('configure')) results.configure = await measured('configure-only run', () => benchConfigure());
   if (only.includes('fresh')) results.fresh = await measured('fresh install', () => benchFresh());
   if (only.includes('build')) results.build = await measured('build', () => benchBuild(full ? { coldLintUpTo: 50 } : {}));
+  if (only.includes('cli')) results.cli = await measured('ccenv start', () => benchCli());
   if (only.includes('sandbox')) results.sandboxStart = await measured('sandbox start', async () => ({ runners: await benchSandboxStart() }));
   if (only.includes('matrix')) results.matrix = await measured('matrix', () => benchMatrix());
   results.machine.loadAtEnd = os.loadavg()[0] ?? 0;

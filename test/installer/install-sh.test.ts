@@ -1,10 +1,13 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../../src/harness/run-installer.js';
+import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
+import { addNpmClaude } from './npm-claude.js';
 import {
   envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
 } from './support.js';
@@ -299,5 +302,48 @@ describe('--doctor on a machine', () => {
     const help = await runInstaller({ shell: dash, machine: m, script, args: ['--help'] });
     expect(help.stdout).toContain('--doctor      explain what Claude Code will use and why');
     expect(help.stdout).toContain('--check       send one request with the configured key');
+  });
+});
+
+describe('install.sh: Node.js and Claude Code present — the configure-only path', () => {
+  const logging = readyMachines({ logArgv: true });
+  const commands = (m: FakeMachine) => (existsSync(m.argvLog) ? readFileSync(m.argvLog, 'utf8').trim().split('\n') : []);
+
+  test('one node process: the configure program checks the version and names the Node.js; npm\'s claude is not started', async () => {
+    const m = await logging();
+    addNpmClaude(m, { native: true });
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-fast-123456789', CCENV_YES: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Claude Code 2.1.330 found: ${m.bin}/claude`);
+    expect(r.stdout).toMatch(new RegExp(`Node\\.js v22\\.\\d+\\.\\d+ found: ${m.bin}/node`));
+    expect(commands(m).map((c) => c.replace(`${m.bin}/`, ''))).toEqual(['node -']);
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-fast-123456789');
+  });
+
+  test('npm left its stub (the native package skipped): claude is asked, fails, and Claude Code is installed again', async () => {
+    const m = await logging();
+    addNpmClaude(m, { native: false });
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-stub-123456789', CCENV_YES: '1' } });
+    // this machine has no npm: installing Claude Code is where it stops (exit 7), nothing configured
+    expect(r.exitCode).toBe(7);
+    expect(r.stdout).not.toContain('Claude Code 2.1.330 found');
+    expect(commands(m)).toContain('claude --version');
+    expect(r.stderr).toContain('npm');
+    expect(existsSync(settingsPath(m))).toBe(false);
+  });
+
+  test('Node 18 first on PATH: refused by the configure program before it changes anything, node_too_old, then the download path', async () => {
+    const m = await machine();
+    addNpmClaude(m, { native: true });
+    rmSync(path.join(m.bin, 'node'));
+    symlinkSync(await ensureCurrentNode('18.20.4'), path.join(m.bin, 'node'));
+    // no curl or wget on this machine: the download is where it stops (exit 7)
+    const r = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-old-123456789', CCENV_YES: '1' } });
+    expect(r.exitCode).toBe(7);
+    expect(r.stdout).toContain(`Node.js v18.20.4 (${m.bin}/node) is older than the required 22; installing Node.js 22.`);
+    expect(r.stderr).toContain('Neither curl nor wget');
+    // the refusal is the installer's own message: nothing from the configure program, no exit 90
+    expect(r.stdout + r.stderr).not.toContain('run the installer');
+    expect(snapshotTree(m.home)).toEqual({});
   });
 });

@@ -1,11 +1,14 @@
 // dist/zhipu/install.ps1 executed by real pwsh 7.6 on a machine that already has Node >= 22 and
 // Claude Code (a stand-in): the installer contract, flag by flag and exit code by exit code, from a
 // file and inside a pwsh session that carries on afterwards.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { repoPath } from '../../src/paths.js';
+import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
+import { addNpmClaude } from './npm-claude.js';
 import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';
 import { NO_PWSH, PWSH, pwshEnv, runPs1 } from './ps1-support.js';
 import { runInPty } from '../../src/harness/pty.js';
@@ -256,4 +259,45 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     expect(r.exitCode).toBe(5);
     expect(snapshotTree(m.home)).toEqual({});
   }, 120_000);
+});
+
+describe.skipIf(!PWSH)(`install.ps1 under pwsh: Node.js and Claude Code present — the configure-only path${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  const logging = readyMachines({ logArgv: true });
+  const nodeRuns = (m: FakeMachine) => (existsSync(m.argvLog) ? readFileSync(m.argvLog, 'utf8').trim().split('\n') : []).filter((c) => /(^|\/)(node|claude) /.test(c));
+
+  test('one node process: the configure program checks the version and names the Node.js; npm\'s claude is not started', async () => {
+    const m = await logging();
+    addNpmClaude(m, { native: true });
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Claude Code 2.1.330 found: ${m.bin}/claude`);
+    expect(r.stdout).toMatch(new RegExp(`Node\\.js v22\\.\\d+\\.\\d+ found: ${m.bin}/node`));
+    expect(nodeRuns(m).map((c) => c.replace(`${m.bin}/`, ''))).toEqual(['node -']);
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
+  });
+
+  test('npm left its stub (no shebang: it does not even start from pwsh): Claude Code is installed again', async () => {
+    const m = await logging();
+    addNpmClaude(m, { native: false });
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    // this machine has no npm: installing Claude Code is where it stops (exit 7), nothing configured
+    expect(r.exitCode, r.stderr).toBe(7);
+    expect(r.stdout).not.toContain('Claude Code 2.1.330 found');
+    expect(r.stderr).toContain('npm');
+    expect(existsSync(settingsPath(m))).toBe(false);
+  });
+
+  test('Node 18 first on PATH: refused by the configure program before it changes anything, node_too_old, then the download path', async () => {
+    const m = await machine();
+    addNpmClaude(m, { native: true });
+    rmSync(path.join(m.bin, 'node'));
+    symlinkSync(await ensureCurrentNode('18.20.4'), path.join(m.bin, 'node'));
+    // a plain-http mirror is refused (exit 2) where the download would start
+    const r = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_NODE_MIRROR: 'http://127.0.0.1:9/dist' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain(`Node.js v18 (${m.bin}/node) is older than the required 22; installing Node.js 22.`);
+    expect(r.stderr).toContain('http://127.0.0.1:9/dist');
+    expect(r.stdout + r.stderr).not.toContain('run the installer');
+    expect(snapshotTree(m.home)).toEqual({});
+  });
 });

@@ -1,0 +1,74 @@
+// install.sh's Claude Code step against the loopback registry: the platform package (the ~186 MB
+// part) comes through install.sh's own download (resumed after a cut, verified against the
+// registry's sha512) and npm takes it from its cache instead of fetching it again; a registry that
+// cannot be reached or hangs ends in exit 7 with one message; npm is never silent for long.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureNodeMirror, type NodeMirror } from '../../src/harness/node-mirror.js';
+import { CLAUDE_CODE_VERSION, ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
+import { hostNodeBinary } from '../../src/harness/node-fixture.js';
+import { PROXY_USER_ENV, runScenario } from '../../src/harness/sandbox.js';
+import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
+import type { RecordedRequest } from '../../src/harness/fixture-server.js';
+import { repoPath } from '../../src/paths.js';
+
+const ONE_LINER = 'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh';
+const PLATFORM_TGZ = `claude-code-linux-x64-${CLAUDE_CODE_VERSION}.tgz`;
+const REGISTRY = `https://${CN_MIRRORS.registryHost}`;
+
+let mirror: NodeMirror;
+let snapshot: RegistrySnapshot;
+let platformSize: number;
+
+beforeAll(async () => {
+  [mirror, snapshot] = await Promise.all([ensureNodeMirror(), ensureClaudeCodeSnapshot()]);
+  const { statSync } = await import('node:fs');
+  const pkg = snapshot.packages.find((p) => p.name === '@anthropic-ai/claude-code-linux-x64');
+  platformSize = statSync(pkg!.tarball).size;
+}, 1_800_000);
+
+const sites = () => standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: snapshot });
+
+/** Requests for the platform tarball, with what each answered and who asked (curl or npm). */
+function platformGets(requests: RecordedRequest[]) {
+  return requests
+    .filter((q) => q.method === 'GET' && q.url.endsWith(PLATFORM_TGZ))
+    .map((q) => ({ status: q.status, bytes: q.responseBytes, range: q.headers.range ?? '', agent: String(q.headers['user-agent'] ?? '').split('/')[0] }));
+}
+
+describe('install.sh: Claude Code through a verified, resumable download handed to npm', () => {
+  test('on a terminal, the platform tarball cut at 60 % is resumed (not fetched again), npm takes it from its cache, claude runs', async () => {
+    const r = await runScenario({
+      sites: sites(),
+      toolbox: { node: hostNodeBinary() },
+      faults: [{ host: CN_MIRRORS.registryHost, path: `*/${PLATFORM_TGZ}`, kind: 'cut', at: 0.6, times: 1 }],
+      steps: [
+        { name: 'install', command: ONE_LINER, env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-npm-sh-123456', CCENV_YES: '1' }, pty: true, timeoutMs: 600_000 },
+        { name: 'use', command: '. "$HOME/.profile" && claude --version && npm ls -g --depth=0', timeoutMs: 120_000 },
+      ],
+    });
+    const [install, use] = r.steps;
+    console.log(install!.transcript);
+    const gets = platformGets(install!.requests);
+    console.log(JSON.stringify(gets), 'size', platformSize);
+    expect(install!.exitCode, install!.transcript).toBe(0);
+    expect(install!.transcript).toContain(`Downloading Claude Code ${CLAUDE_CODE_VERSION}: ${REGISTRY}/@anthropic-ai/claude-code-linux-x64/-/${PLATFORM_TGZ}`);
+    expect(install!.transcript).toContain(`Verified ${PLATFORM_TGZ} against the registry's sha512`);
+    // curl fetched it twice (60 %, then the rest from where it stopped); npm never asked for it
+    expect(gets.map((g) => [g.agent, g.status])).toEqual([
+      ['curl', 200],
+      ['curl', 206],
+    ]);
+    expect(gets[1]!.range).toBe(`bytes=${gets[0]!.bytes}-`);
+    const fetched = gets.reduce((n, g) => n + g.bytes, 0);
+    expect(fetched).toBe(platformSize);
+    // npm installed the exact version the pre-fetch read, the wrapper package from the registry
+    expect(install!.requests.some((q) => q.url.endsWith(`/claude-code-${CLAUDE_CODE_VERSION}.tgz`) && q.status === 200)).toBe(true);
+    // the npm progress line was drawn on the terminal
+    expect(install!.transcript).toMatch(/\r {2}npm: .* … \d+ s/);
+    expect(install!.transcript).toContain(`Claude Code ${CLAUDE_CODE_VERSION} installed`);
+    expect(use!.exitCode, use!.transcript).toBe(0);
+    expect(use!.stdout).toContain(`${CLAUDE_CODE_VERSION} (Claude Code)`);
+    expect(use!.stdout).toContain(`@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`);
+    console.log(`bytes of the platform tarball fetched: ${fetched} of ${platformSize} (${(fetched / platformSize).toFixed(2)}x)`);
+  }, 900_000);
+});

@@ -618,3 +618,43 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     }
   }, 180_000);
 });
+
+describe.skipIf(skip)('install.cmd under Wine: Node.js and Claude Code present — the configure-only path', () => {
+  /** Claude Code as npm leaves it on Windows: claude.cmd beside node_modules, bin\claude.exe the native binary (here: 5000 bytes never run). */
+  function npmClaude(): { dir: string; ran: string } {
+    const dir = mkdtempSync(path.join(work, 'claude-npm-'));
+    const pkg = path.join(dir, 'node_modules', '@anthropic-ai', 'claude-code');
+    mkdirSync(path.join(pkg, 'bin'), { recursive: true });
+    writeFileSync(path.join(pkg, 'package.json'), '{\n  "name": "@anthropic-ai/claude-code",\n  "version": "2.1.330",\n  "bin": {\n    "claude": "bin/claude.exe"\n  }\n}\n');
+    writeFileSync(path.join(pkg, 'bin', 'claude.exe'), Buffer.alloc(5000, 0x90));
+    writeFileSync(path.join(dir, 'claude.cmd'), '@echo off\r\necho ran>"%~dp0ran.txt"\r\necho 2.1.330 (Claude Code)\r\n');
+    return { dir, ran: path.join(dir, 'ran.txt') };
+  }
+
+  test('npm\'s claude is recognised without starting it; the configure program names the Node.js it runs on', async () => {
+    const claude = npmClaude();
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.node, windowsPath(claude.dir)] });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Claude Code 2\.1\.330 found: .*claude\.cmd\r\n/);
+    expect(r.stdout).toMatch(new RegExp(`Node\\.js v${mirror.version.replace(/\./g, '\\.')} found: .*node\\.exe\\r?\\n`));
+    expect(existsSync(claude.ran)).toBe(false);
+    expect(readSettings().env.ANTHROPIC_AUTH_TOKEN).toBe('sk-valid-key');
+  });
+
+  test('a Node.js older than the profile\'s minimum is refused by the configure program, said as node_too_old, and replaced (the download path)', async () => {
+    const claude = npmClaude();
+    const zhipu = resolveProfile('zhipu');
+    const file = path.join(work, 'min23.cmd');
+    writeFileSync(file, await renderForTest({ ...zhipu, node: { ...zhipu.node, minimum: 23 } }, 'cmd'));
+    writeUserFile(prefix, '.claude/settings.json', USER_SETTINGS);
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.node, windowsPath(claude.dir)], file });
+    // the mirror has no Node.js 23: the download is where it stops (exit 3), nothing changed
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(new RegExp(`Node\\.js v${mirror.version.replace(/\./g, '\\.')} \\(.*node\\.exe\\) is older than the required 23; installing Node\\.js 23\\.`));
+    expect(requests()).toContain(`${CN_MIRRORS.nodeUrl}/latest-v23.x/SHASUMS256.txt`);
+    expect(r.stdout + r.stderr).not.toContain('run the installer');
+    expect(readFileSync(settingsFile(), 'utf8')).toBe(USER_SETTINGS);
+    expect(existsSync(path.join(prefix.userDir, '.claude', 'ccenv'))).toBe(false);
+  });
+});

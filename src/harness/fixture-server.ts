@@ -233,7 +233,8 @@ async function sendPaced(res: http.ServerResponse, source: { file?: string; body
   const piece = pacing?.kind === 'throttle' ? Math.max(1, Math.floor(pacing.bytesPerSecond / 10)) : 64 * 1024;
   const chunks: AsyncIterable<Buffer> =
     source.file !== undefined
-      ? createReadStream(source.file, { start, end })
+      ? // pieces larger than a read's 64 KB would otherwise cap a throttle at 640 KB/s
+        createReadStream(source.file, { start, end, highWaterMark: Math.max(64 * 1024, piece) })
       : (async function* () {
           yield (source.body as Buffer).subarray(start, end + 1);
         })();

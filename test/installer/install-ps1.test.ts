@@ -57,7 +57,10 @@ describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
   test('5.1 rules: TLS 1.2, no progress bars, basic parsing, the registry for PATH, a zip without Expand-Archive (the gate refuses that and setx)', () => {
     expect(text).toContain('[Net.SecurityProtocolType]::Tls12');
     expect(text).toContain("$ProgressPreference = 'SilentlyContinue'");
-    expect(text).toMatch(/Invoke-WebRequest -UseBasicParsing/);
+    // downloads through HttpClient (5.1 loads it by name): no Invoke-WebRequest and its progress bar
+    expect(text).toContain('Add-Type -AssemblyName System.Net.Http');
+    expect(text).toContain('[System.Net.Http.HttpCompletionOption]::ResponseHeadersRead');
+    expect(text).not.toMatch(/Invoke-WebRequest|Write-Progress/);
     expect(text).toContain('[Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames');
     expect(text).toContain("$kind = $key.GetValueKind('Path')");
     expect(text).toContain('$key.SetValue(\'Path\', $Value, $Kind)');

@@ -71,4 +71,73 @@ describe('install.sh: Claude Code through a verified, resumable download handed 
     expect(use!.stdout).toContain(`@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`);
     console.log(`bytes of the platform tarball fetched: ${fetched} of ${platformSize} (${(fetched / platformSize).toFixed(2)}x)`);
   }, 900_000);
+
+  test('not on a terminal: a tampered platform tarball is not used (npm fetches it itself); npm slow to answer → a "still installing" line every 30 s', async () => {
+    const r = await runScenario({
+      sites: sites(),
+      toolbox: { node: hostNodeBinary() },
+      faults: [
+        { host: CN_MIRRORS.registryHost, path: `*/${PLATFORM_TGZ}`, kind: 'corrupt', times: 1 },
+        // npm's first request for the packument hangs: its idle limit (2 x 16 s) and a retry
+        { host: CN_MIRRORS.registryHost, path: '/@anthropic-ai/claude-code', kind: 'hang', times: 1 },
+      ],
+      steps: [
+        {
+          name: 'install',
+          command: `${ONE_LINER} && . "$HOME/.profile" && claude --version`,
+          env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-npm-sh-123456', CCENV_YES: '1', CCENV_STALL_TIMEOUT: '16' },
+          timeoutMs: 600_000,
+        },
+      ],
+    });
+    const install = r.steps[0]!;
+    console.log(install.transcript);
+    const gets = platformGets(install.requests);
+    console.log(JSON.stringify(gets));
+    expect(install.exitCode, install.transcript).toBe(0);
+    expect(install.stderr).toContain(`${REGISTRY}/@anthropic-ai/claude-code-linux-x64/-/${PLATFORM_TGZ} does not match the registry's sha512`);
+    expect(install.stderr).toContain('it was not used. npm downloads Claude Code by itself.');
+    expect(install.stdout).not.toContain('Verified claude-code-linux-x64');
+    // curl's copy (corrupted) was refused; npm fetched the tarball itself, whole
+    expect(gets.map((g) => [g.agent, g.status, g.bytes])).toEqual([
+      ['curl', 200, platformSize],
+      ['npm', 200, platformSize],
+    ]);
+    expect(install.stdout).toMatch(/^still installing Claude Code \(30 s\) …$/m);
+    // no progress line without a terminal
+    expect(install.transcript).not.toContain('\r');
+    expect(install.stdout).toContain(`${CLAUDE_CODE_VERSION} (Claude Code)`);
+  }, 900_000);
 });
+
+describe('install.sh: a registry that cannot be reached → exit 7, one message', () => {
+  const cases = [
+    { name: 'hangs (accepts, never answers)', env: {}, faults: [{ host: CN_MIRRORS.registryHost, kind: 'hang' as const }], registry: REGISTRY, npmLine: /network timeout|ETIMEDOUT|ESOCKETTIMEDOUT|timeout/i },
+    { name: 'does not resolve', env: { CCENV_NPM_REGISTRY: 'https://registry.nowhere.test' }, faults: [], registry: 'https://registry.nowhere.test', npmLine: /getaddrinfo (EAI_AGAIN|ENOTFOUND) registry\.nowhere\.test/ },
+  ];
+  for (const c of cases) {
+    test(`a registry that ${c.name}`, async () => {
+      const r = await runScenario({
+        sites: sites(),
+        toolbox: { node: hostNodeBinary() },
+        faults: c.faults,
+        command: ONE_LINER,
+        env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-npm-sh-123456', CCENV_YES: '1', CCENV_STALL_TIMEOUT: '2', ...c.env },
+        timeoutMs: 600_000,
+      });
+      const step = r.steps[0]!;
+      console.log(`registry that ${c.name}: exit ${r.exitCode} after ${(step.durationMs / 1000).toFixed(1)} s (whole install)\n${r.transcript}`);
+      expect(r.exitCode, r.transcript).toBe(7);
+      // the pre-fetch gave up quietly; npm's failure is the one message
+      expect(r.stdout).toContain(`Could not read ${c.registry}/@anthropic-ai/claude-code/latest; npm downloads Claude Code by itself.`);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`npm could not install Claude Code from ${c.registry}: `);
+      expect(lines[0]).toMatch(c.npmLine);
+      expect(lines[0]).toContain('CCENV_NPM_REGISTRY=https://registry.npmjs.org, or a proxy: HTTPS_PROXY=');
+      expect(lines[0]).toContain('NODE_EXTRA_CA_CERTS=');
+      expect(r.transcript).not.toContain('sk-npm-sh-123456');
+    }, 900_000);
+  }
+});
+

@@ -44,9 +44,11 @@ describe('install.sh: Claude Code through a verified, resumable download handed 
       steps: [
         { name: 'install', command: ONE_LINER, env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-npm-sh-123456', CCENV_YES: '1' }, pty: true, timeoutMs: 600_000 },
         { name: 'use', command: '. "$HOME/.profile" && claude --version && npm ls -g --depth=0', timeoutMs: 120_000 },
+        // an ordinary npm global install, as Claude Code's own doctor sees it
+        { name: 'doctor', command: '. "$HOME/.profile" && claude doctor', pty: true, timeoutMs: 120_000 },
       ],
     });
-    const [install, use] = r.steps;
+    const [install, use, doctor] = r.steps;
     console.log(install!.transcript);
     const gets = platformGets(install!.requests);
     console.log(JSON.stringify(gets), 'size', platformSize);
@@ -69,6 +71,9 @@ describe('install.sh: Claude Code through a verified, resumable download handed 
     expect(use!.exitCode, use!.transcript).toBe(0);
     expect(use!.stdout).toContain(`${CLAUDE_CODE_VERSION} (Claude Code)`);
     expect(use!.stdout).toContain(`@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`);
+    expect(doctor!.exitCode, doctor!.transcript).toBe(0);
+    expect(doctor!.transcript).toContain(`Running: npm-global (${CLAUDE_CODE_VERSION})`);
+    expect(doctor!.transcript).toContain('No installation issues found');
     console.log(`bytes of the platform tarball fetched: ${fetched} of ${platformSize} (${(fetched / platformSize).toFixed(2)}x)`);
   }, 900_000);
 

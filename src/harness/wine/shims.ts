@@ -12,8 +12,8 @@ import { findProgram } from '../tools.js';
 
 const CC = 'x86_64-w64-mingw32-gcc';
 const CFLAGS = ['-O2', '-s', '-Wall', '-municode', '-static'];
-/** Each shim and the libraries it links: zlib's static archive for inflate/crc32, BCrypt (a system DLL) for SHA-256. */
-const SHIMS: Record<string, string[]> = { curl: [], tar: ['-l:libz.a'], certutil: ['-lbcrypt'] };
+/** Each shim and the libraries it links: Winsock for curl's network mode, zlib's static archive for inflate/crc32, BCrypt (a system DLL) for SHA-256. */
+const SHIMS: Record<string, string[]> = { curl: ['-lws2_32'], tar: ['-l:libz.a'], certutil: ['-lbcrypt'] };
 
 export const SHIM_SOURCE_DIR = repoPath('src', 'harness', 'wine', 'shims');
 

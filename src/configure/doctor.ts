@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from './lazy-builtin.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import { checkEndpoint, probeEndpoint } from './endpoint.js';
 import { isSecretName, maskSecret } from './key.js';
@@ -85,8 +85,8 @@ function onPath(name: string, io: DoctorIo): string | null {
 function claudeVersion(file: string, io: DoctorIo): string {
   const r =
     io.platform === 'win32'
-      ? spawnSync(`"${file}" --version`, { shell: true, encoding: 'utf8', timeout: 20_000, windowsHide: true, stdio: ['ignore', 'pipe', 'ignore'] })
-      : spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      ? childProcess().spawnSync(`"${file}" --version`, { shell: true, encoding: 'utf8', timeout: 20_000, windowsHide: true, stdio: ['ignore', 'pipe', 'ignore'] })
+      : childProcess().spawnSync(file, ['--version'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
   const first = typeof r.stdout === 'string' ? r.stdout.trim().split(/\r?\n/)[0] : '';
   return r.status === 0 && first ? first.replace(/\s*\(Claude Code\)$/, '') : '?';
 }

@@ -12,25 +12,29 @@ function asciiLiteral(value: unknown): string {
 /** The message id (messages/configure.yaml) the guard prints when it refuses a run of its own. */
 export const NODE_TOO_OLD_MESSAGE = 'cfg_err_node_too_old';
 
+/** The oldest Node.js the bundle itself runs on (bundle.ts builds it for Node 18). */
+export const BUNDLE_NODE_MIN = 18;
+
 /**
- * The guard for `plan`: a Node.js below plan.nodeMin exits NODE_TOO_OLD_EXIT at once, silently when
- * an installer asked (CCENV_NODE_FOUND: it says node_too_old and downloads a newer one), else with
- * one line. --uninstall and --doctor take any Node.js that runs (they restore or report, and the
- * installers never download one for them).
+ * The guard for `plan`. Asked by an installer (CCENV_NODE_FOUND: the node it found, its version not
+ * checked), a Node.js below plan.nodeMin exits NODE_TOO_OLD_EXIT at once and silently: the installer
+ * says node_too_old and downloads a newer one. Run otherwise, only a Node.js below BUNDLE_NODE_MIN is
+ * refused, with one line. --uninstall and --doctor take any Node.js that runs (they restore or
+ * report, and the installers never download one for them).
  */
 export function nodeGuard(plan: ConfigurePlan): string {
   if (plan.nodeMin === undefined) return '';
   const text = { en: plan.messages.en[NODE_TOO_OLD_MESSAGE] ?? '', zh: plan.messages.zh[NODE_TOO_OLD_MESSAGE] ?? '' };
   return [
-    '(function (min, text) {',
-    '  var v = process.versions.node, a = process.argv;',
-    "  if (+v.split('.')[0] >= min || a.indexOf('--uninstall') >= 0 || a.indexOf('--doctor') >= 0) return;",
-    `  if (!process.env.${NODE_FOUND_ENV}) {`,
+    '(function (min, floor, text) {',
+    `  var v = process.versions.node, a = process.argv, asked = process.env.${NODE_FOUND_ENV};`,
+    "  if (a.indexOf('--uninstall') >= 0 || a.indexOf('--doctor') >= 0 || +v.split('.')[0] >= (asked ? min : floor)) return;",
+    '  if (!asked) {',
     "    var t = /^zh/i.test(process.env.CCENV_LANG || '') && text.zh ? text.zh : text.en;",
-    "    process.stderr.write(t.replace('{node_version}', 'v' + v).replace('{path}', process.execPath) + '\\n');",
+    "    process.stderr.write(t.replace('{node_version}', 'v' + v).replace('{path}', process.execPath).replace('{required}', floor) + '\\n');",
     '  }',
     `  process.exit(${NODE_TOO_OLD_EXIT});`,
-    `})(${plan.nodeMin}, ${asciiLiteral(text)});`,
+    `})(${plan.nodeMin}, ${BUNDLE_NODE_MIN}, ${asciiLiteral(text)});`,
     '',
   ].join('\n');
 }

@@ -4,7 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from './lazy-builtin.js';
 import { isConnectionName } from './settings-sources.js';
 
 export interface ShellExport {
@@ -48,7 +48,7 @@ export function scanStartupFiles(homedir: string): ShellExport[] {
 
 /** HKCU\Environment through reg.exe; null when it cannot be read (then only this process's environment is known). */
 export function windowsUserVariables(): ShellExport[] | null {
-  const r = spawnSync('reg', ['query', 'HKCU\\Environment'], { encoding: 'utf8', windowsHide: true, timeout: 10_000 });
+  const r = childProcess().spawnSync('reg', ['query', 'HKCU\\Environment'], { encoding: 'utf8', windowsHide: true, timeout: 10_000 });
   if (r.status !== 0 || typeof r.stdout !== 'string') return null;
   const found: ShellExport[] = [];
   for (const line of r.stdout.split(/\r?\n/)) {

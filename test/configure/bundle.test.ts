@@ -13,6 +13,8 @@ import { resolveProfile } from '../../src/profile/load.js';
 import { loadCatalog as loadFullCatalog } from '../../src/messages/catalog.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { KEY, readJson, run, sandbox } from './harness.js';
+import { NODE_TOO_OLD_EXIT } from '../../src/contract.js';
+import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { REPO_ROOT, testPlan } from './plan.js';
 
 async function freshBuild(plan: ConfigurePlan): Promise<string> {
@@ -82,5 +84,40 @@ describe.each(nodes)('under %s (%s)', (node) => {
     expect(again.stdout).toContain('already up to date');
     expect((await run({ home: sb.home, node, args: ['--uninstall'] })).status).toBe(0);
     expect(fs.readdirSync(path.join(sb.home))).toEqual(['.claude']);
+  });
+});
+
+// The program's first lines (node-guard.ts) parse and run on any Node.js: asked by an installer that
+// skipped `node --version` (CCENV_NODE_FOUND), a node below the profile's minimum (22) is refused
+// before anything is read or written; run directly, only one below the bundle's own Node 18.
+describe('the Node.js version guard', () => {
+  test('asked by an installer: Node 18 and Node 14 exit 90 silently and touch nothing; Node 22 names itself and configures', async () => {
+    for (const node of [await ensureCurrentNode('18.20.4'), await ensureCurrentNode('14.21.3')]) {
+      const sb = sandbox();
+      const r = await run({ home: sb.home, node, env: { CCENV_NODE_FOUND: node } });
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: NODE_TOO_OLD_EXIT, stdout: '', stderr: '' });
+      expect(fs.readdirSync(sb.home)).toEqual([]);
+    }
+    const current = await ensureCurrentNode();
+    const sb = sandbox();
+    const r = await run({ home: sb.home, node: current, env: { CCENV_NODE_FOUND: '/opt/node/bin/node' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^Node\.js v22\.\d+\.\d+ found: \/opt\/node\/bin\/node$/);
+    expect((readJson(sb.settings)['env'] as Record<string, unknown>)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
+  });
+
+  test('run directly: Node 14 is refused with one line naming it (exit 90, nothing written); Node 18 configures; --uninstall takes any Node', async () => {
+    const node14 = await ensureCurrentNode('14.21.3');
+    const sb = sandbox();
+    const r = await run({ home: sb.home, node: node14, env: { CCENV_LANG: 'en' } });
+    expect(r.status).toBe(NODE_TOO_OLD_EXIT);
+    expect(r.stderr).toBe(`Node.js v14.21.3 (${node14}) is older than 18, the oldest this program runs on: run the installer, which installs Node.js 22.\n`);
+    expect(fs.readdirSync(sb.home)).toEqual([]);
+    const zh = await run({ home: sb.home, node: node14, env: { CCENV_LANG: 'zh_CN.UTF-8' } });
+    expect(zh.stderr).toContain('低于本程序所需的最低版本 18');
+    expect((await run({ home: sb.home, node: await ensureCurrentNode('18.20.4') })).status).toBe(0);
+    // the guard lets --uninstall through on any Node (what it does there is that Node's business)
+    const un = await run({ home: sb.home, node: node14, args: ['--uninstall'] });
+    expect(un.status).not.toBe(NODE_TOO_OLD_EXIT);
   });
 });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { testPlan } from './plan.js';
 
 const KEY = 'sk-doctor-0123456789abcdef';
 
-/** A loopback endpoint: the path decides the answer (/ok, /401, /403, /500, /hang). */
+/** A loopback endpoint: the path decides the answer (/ok, /401, /403, /500, /hang, /trickle). */
 let server: http.Server;
 let base: string;
 const seen: { url: string; auth?: string; body: string }[] = [];
@@ -28,6 +29,13 @@ beforeAll(async () => {
       seen.push({ url: req.url ?? '', auth: req.headers.authorization, body });
       const mode = (req.url ?? '').split('/')[1];
       if (mode === 'hang') return; // never answers
+      if (mode === 'trickle') {
+        // answers, then one byte every 200 ms, never finishing: only an overall limit ends it
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const timer = setInterval(() => res.write(' '), 200);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       const status = mode === 'ok' ? 200 : Number(mode);
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(status === 200 ? '{"type":"message","content":[]}' : JSON.stringify({ type: 'error', error: { type: 'x', message: `refused (${status}) for ${KEY}` } }));
@@ -159,7 +167,7 @@ describe('--doctor', () => {
     expect(r.out).toMatch(/user: .*settings\.json cannot be used: /);
     expect(r.out).toContain(`API_TIMEOUT_MS is 3000000000 (from project ${path.join(m.project, '.claude', 'settings.json')}): above 2147483647`);
     expect(r.out).toContain('No ANTHROPIC_AUTH_TOKEN is set anywhere');
-    expect(r.out).toContain(`Endpoint ${base}/hang does not answer: no answer within 1500 ms`);
+    expect(r.out).toContain(`Endpoint ${base}/hang does not answer: no complete answer within 1500 ms`);
   });
 });
 
@@ -190,7 +198,7 @@ describe('--check', () => {
     { path: '401', code: 2, says: /rejected the key sk-d\.\.\.cdef \(HTTP 401: refused \(401\) for sk-d\.\.\.cdef\)\. Get a valid key at https:\/\/open\.bigmodel\.cn\/usercenter\/proj-mgmt\/apikeys/ },
     { path: '403', code: 2, says: /rejected the key sk-d\.\.\.cdef \(HTTP 403: / },
     { path: '500', code: 1, says: /answered HTTP 500 for model claude-haiku-4-5: refused \(500\)/ },
-    { path: 'hang', code: 3, says: /cannot be reached: no answer within 1500 ms/ },
+    { path: 'hang', code: 3, says: /cannot be reached: no complete answer within 1500 ms\. Try another network .*HTTPS_PROXY .*NODE_EXTRA_CA_CERTS/ },
   ];
   for (const c of cases) {
     test(`endpoint answering ${c.path}: exit ${c.code}`, async () => {
@@ -205,6 +213,33 @@ describe('--check', () => {
       expect(JSON.parse(sent!.body)).toEqual({ model: 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] });
     });
   }
+
+  test('an answer that trickles and never ends is given up at the overall limit: exit 3, one message', async () => {
+    const m = machine(userEnv(`${base}/trickle`));
+    const r = await doctor(m, ['--check']);
+    expect(r.code).toBe(3);
+    expect(r.err.split('\n')).toEqual([expect.stringMatching(/^Check: .*\/trickle cannot be reached: no complete answer within 1500 ms\. .*HTTPS_PROXY .*NODE_EXTRA_CA_CERTS/)]);
+  });
+
+  test('a closed port fails at once; a host that accepts but never completes TLS is given up at the connect limit', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const refused = await doctor(machine(userEnv(`http://127.0.0.1:${port}`)), ['--check']);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toMatch(/cannot be reached: ECONNREFUSED\. Try another network/);
+    // TCP connects, the TLS handshake never answers
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const r = await doctor(machine(userEnv(`https://127.0.0.1:${(silent.address() as AddressInfo).port}`)), ['--check']);
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(/cannot be reached: no connection within 1500 ms\. /);
+    } finally {
+      silent.close();
+    }
+  });
 
   test('a base URL that is not a URL: --check says so (exit 3), --doctor reports it without failing', async () => {
     const m = machine(userEnv('open.bigmodel.cn/api/anthropic'));

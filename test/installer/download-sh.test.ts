@@ -12,6 +12,7 @@ import type { Fault, RecordedRequest } from '../../src/harness/fixture-server.js
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
 import { ensureNodeMirror, nodeDistName, type NodeMirror } from '../../src/harness/node-mirror.js';
 import { DEFAULT_TOOLS, PROXY_USER_ENV, runScenario, type ScenarioResult } from '../../src/harness/sandbox.js';
+import { allShells } from '../../src/harness/shells.js';
 import type { StepResult } from '../../src/harness/scenario-types.js';
 import { CN_MIRRORS, HOSTS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
@@ -50,9 +51,10 @@ const LEFTOVERS =
 async function install(
   dl: Downloader,
   faults: Fault[],
-  o: { env?: Record<string, string>; pty?: true | { when: RegExp; send: string }[]; after?: string } = {},
+  o: { env?: Record<string, string>; pty?: true | { when: RegExp; send: string }[]; after?: string; shell?: string } = {},
 ): Promise<ScenarioResult> {
-  const run = o.pty ? `trap : INT; sh ./install.sh; echo "RC=$?"${o.after ?? ''}` : `sh ./install.sh; rc=$?; ${LEFTOVERS}; exit $rc`;
+  const sh = o.shell ?? 'sh';
+  const run = o.pty ? `trap : INT; ${sh} ./install.sh; echo "RC=$?"${o.after ?? ''}` : `${sh} ./install.sh; rc=$?; ${LEFTOVERS}; exit $rc`;
   return runScenario({
     sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, api: { expectKey: KEY } }),
     toolbox: { node: hostNodeBinary(), ...TOOLS[dl], scripts: { claude: '#!/bin/sh\necho "2.1.330 (Claude Code)"\n' } },
@@ -189,6 +191,24 @@ describe('install.sh downloading Node.js with curl: more faults', () => {
     expect(tries[1]!.headers.range).toBe(`bytes=${tries[0]!.responseBytes}-`);
     report('curl 400 B/s', s, tries.length);
   }, 300_000);
+});
+
+describe('every shell of the matrix', () => {
+  // wget always runs in the background, watched (the stall limit is ours): the poll loop, the kill
+  // of a stalled attempt, wait and the resume, in each shell.
+  test('wget, the tarball stalled once at 60 %: stopped, resumed, verified', async () => {
+    for (const shell of allShells()) {
+      const r = await install('wget', [{ host: CN_MIRRORS.nodeHost, path: '*.tar.xz', kind: 'stall', times: 1 }], { shell: shell.argv.join(' ') });
+      const s = r.steps[1]!;
+      expect(s.exitCode, `${shell.name}: ${s.transcript}`).toBe(0);
+      expect(s.stdout, shell.name).toContain(`Verified ${tarball} against SHASUMS256.txt`);
+      expect(s.stdout, shell.name).not.toContain('LEFT ');
+      expect(said(s), shell.name).toEqual([]);
+      const tries = fetches(s, '.tar.xz');
+      expect(tries.map((q) => q.headers.range ?? ''), shell.name).toEqual(['', `bytes=${tries[0]!.responseBytes}-`]);
+      console.log(`${shell.name}: ${(s.durationMs / 1000).toFixed(1)} s, ${tries.map((q) => `${q.status} ${q.responseBytes} B`).join(', ')}`);
+    }
+  }, 900_000);
 });
 
 describe('the progress line on a terminal', () => {

@@ -264,7 +264,8 @@ describe('install.sh: Node.js and Claude Code missing, with no way to get them (
     const m = await machine();
     const { rmSync } = await import('node:fs');
     rmSync(path.join(m.bin, 'node'));
-    m.addExecutable('curl', '#!/bin/sh\necho "curl $*" >&2\nexit 22\n');
+    // curl's stderr is captured: its last error line is shown inside the one message
+    m.addExecutable('curl', '#!/bin/sh\necho "curl: (22) called with $*" >&2\nexit 22\n');
     const env = { CCENV_API_KEY: 'sk-x-123456789', CCENV_NODE_MIRROR: 'http://mirror.example/node' };
     const refused = await runInstaller({ shell: dash, machine: m, script, env });
     expect(refused.exitCode).toBe(2);

@@ -3,11 +3,12 @@
 // connection to the server, plain HTTP, with curl's connect timeout, low-speed limit, resume and
 // exit codes; src/harness/wine/shims/curl.c). CCENV_STALL_TIMEOUT=2 keeps each stalled attempt short.
 // A Wine prefix of its own: these runs install Node and edit the user PATH.
-import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
 import { startFixtureServer, type Fault, type FixtureServer, type RecordedRequest } from '../../src/harness/fixture-server.js';
 import { CN_MIRRORS, siteFromSpec, standardSites } from '../../src/harness/sites.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
@@ -26,7 +27,8 @@ let prefix: WinePrefix;
 let mirror: WinNodeMirror;
 let server: FixtureServer;
 let work: string;
-let dirs: { shims: string; claude: string };
+let dirs: { shims: string; claude: string; node: string; spyNode: string };
+let spyLog: string;
 let installer: string;
 let zipName: string;
 let zipSize: number;
@@ -40,7 +42,30 @@ beforeAll(async () => {
   const claude = path.join(work, 'claude-bin');
   mkdirSync(claude);
   writeFileSync(path.join(claude, 'claude.cmd'), '@echo off\r\necho 2.1.330 (Claude Code)\r\n');
-  dirs = { shims: windowsPath(shims), claude: windowsPath(claude) };
+  // Node.js present for the npm cases: the real node.exe with its npm, and beside it a folder whose
+  // npm.cmd records its arguments and fails as npm does when the registry is unreachable.
+  const nodeBin = await ensureCacheDir(cachePath('node-win-bin', mirror.version), async (tmp) => {
+    execFileSync('bsdtar', ['-xf', mirror.zip, '-C', tmp, '--strip-components=1'], { stdio: 'ignore' });
+  });
+  const spyNode = path.join(work, 'spy-node');
+  mkdirSync(spyNode);
+  symlinkSync(path.join(nodeBin, 'node.exe'), path.join(spyNode, 'node.exe'));
+  spyLog = path.join(work, 'npm-args.log');
+  writeFileSync(
+    path.join(spyNode, 'npm.cmd'),
+    [
+      '@echo off',
+      `if defined CCENV_API_KEY (echo KEY SEEN>>"${windowsPath(spyLog)}")`,
+      `echo %*>>"${windowsPath(spyLog)}"`,
+      'echo npm error code ECONNREFUSED 1>&2',
+      'echo npm error errno ECONNREFUSED 1>&2',
+      'echo npm error FetchError: request to https://registry.example/@anthropic-ai%%2fclaude-code failed, reason: connect ECONNREFUSED 10.0.0.1:443 1>&2',
+      'echo npm error A complete log of this run can be found in: C:\npm\_logs\debug.log 1>&2',
+      'exit /b 1',
+      '',
+    ].join('\r\n'),
+  );
+  dirs = { shims: windowsPath(shims), claude: windowsPath(claude), node: windowsPath(nodeBin), spyNode: windowsPath(spyNode) };
   installer = path.join(work, 'install.cmd');
   copyFileSync(repoPath('dist', 'zhipu', 'install.cmd'), installer);
   zipName = path.basename(mirror.zip);
@@ -103,7 +128,7 @@ async function runWineAsync(args: string[], env: Record<string, string>, winPath
 }
 
 /** install.cmd --yes with Node absent (the download runs) and a claude.cmd stand-in on PATH. */
-async function install(label: string, faults: Fault[], env: Record<string, string> = {}): Promise<Run> {
+async function install(label: string, faults: Fault[], env: Record<string, string> = {}, winPath?: string[]): Promise<Run> {
   server.setFaults(faults);
   server.setLabel(label);
   const r = await runWineAsync(
@@ -116,7 +141,7 @@ async function install(label: string, faults: Fault[], env: Record<string, strin
       CCENV_SHIM_LOG: windowsPath(path.join(work, 'requests.log')),
       ...env,
     },
-    [dirs.shims, dirs.claude],
+    winPath ?? [dirs.shims, dirs.claude],
   );
   const log = path.join(work, 'requests.log');
   return {
@@ -228,5 +253,29 @@ describe.skipIf(skip)('install.cmd downloads under Wine (network contract)', () 
     expect(r.stderr).toContain("the server's certificate is not trusted");
     expect(r.stderr).toContain('SEC_E_UNTRUSTED_ROOT');
     expect(r.stderr).toContain('Windows certificate store');
+  });
+
+  test('npm gets explicit fetch limits (fetch-timeout twice the stall limit) and never the key; unreachable: exit 7, one message naming the registry and what to try', async () => {
+    rmSync(spyLog, { force: true });
+    const r = await install('npm-spy', [], { CCENV_NPM_REGISTRY: 'https://registry.example/' }, [dirs.shims, dirs.spyNode]);
+    expect(r.code, r.stdout + r.stderr).toBe(7);
+    const args = readFileSync(spyLog, 'utf8');
+    expect(args).not.toContain('KEY SEEN');
+    expect(args).toContain('install -g @anthropic-ai/claude-code --no-fund --no-audit --loglevel=error --fetch-timeout=4000 --fetch-retries=3 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=10000 --registry "https://registry.example/"');
+    expect(r.stdout).toContain('npm prints nothing while it downloads and installs Claude Code');
+    expect(r.stderr).toBe(
+      'npm could not install Claude Code from the registry https://registry.example/: FetchError: request to https://registry.example/@anthropic-ai/claude-code failed, reason: connect ECONNREFUSED 10.0.0.1:443. ' +
+        'Try another registry (set CCENV_NPM_REGISTRY=https://registry.npmjs.org), a proxy (set HTTPS_PROXY=http://proxy-host:port), or, behind a proxy that inspects TLS, ' +
+        "your company's CA for Node.js (set NODE_EXTRA_CA_CERTS=C:\\path\\to\\ca.pem); then run install.cmd again.\r\n",
+    );
+  });
+
+  test("a user's npm_config_fetch_retries wins over ours; real npm under Wine failing to connect: exit 7 with npm's line, not its log", async () => {
+    const r = await install('npm-real', [], { CCENV_NPM_REGISTRY: 'https://localhost:9/', npm_config_fetch_retries: '0' }, [dirs.shims, dirs.node]);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/^npm could not install Claude Code from the registry https:\/\/localhost:9\/: .*(request to|connect|ECONN|UNKNOWN)/);
+    expect(r.stderr).toContain('set CCENV_NPM_REGISTRY=https://registry.npmjs.org');
+    expect(r.stderr.split(/\r?\n/).filter(Boolean)).toHaveLength(1);
+    console.log(`npm under Wine, unreachable registry: exit ${r.code}, stderr: ${r.stderr}`);
   });
 });

@@ -13,7 +13,7 @@ import { TARGET_IDS, TARGETS, type TargetId } from '../render/targets.js';
 import { SIGNATURE_FILE, SUMS_FILE, sumsText } from './checksums.js';
 import { headersFile, isVersionFolder, PROFILE_FILES, ROOT_FILES } from './headers.js';
 import { indexPage, landingPage, type Signer } from './landing.js';
-import { buildManifest, versionFolder } from './manifest.js';
+import { buildManifest, gzipSizes, versionFolder } from './manifest.js';
 
 /** Relative path (posix) → file content. */
 export type DistTree = Map<string, string>;
@@ -41,6 +41,7 @@ function addSums(tree: DistTree): void {
 export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccenvVersion: string, opts: DistOptions = {}): Promise<DistTree> {
   const tree: DistTree = new Map();
   const sorted = [...profiles].sort((a, b) => a.id.localeCompare(b.id));
+  const pending: { profile: Profile; installers: Map<TargetId, string>; sizes: Promise<Map<TargetId, number>> }[] = [];
   for (const profile of sorted) {
     const program = await buildConfigureProgram(configurePlan(profile, catalog, ccenvVersion));
     const installers = new Map<TargetId, string>();
@@ -50,7 +51,14 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
       tree.set(`${profile.id}/${TARGETS[target].file}`, text);
       if (opts.versioned) tree.set(`${profile.id}/${versionFolder(ccenvVersion)}/${TARGETS[target].file}`, text);
     }
-    const manifest = buildManifest(profile, installers, ccenvVersion, opts.cdnBase ?? null, opts.versioned ?? false);
+    // gzip -9 of the installers runs on the thread pool while the next profile renders; these
+    // placeholders keep the tree's order, filled in below
+    tree.set(`${profile.id}/manifest.json`, '');
+    tree.set(`${profile.id}/index.html`, '');
+    pending.push({ profile, installers, sizes: gzipSizes(installers) });
+  }
+  for (const { profile, installers, sizes } of pending) {
+    const manifest = buildManifest(profile, installers, ccenvVersion, opts.cdnBase ?? null, opts.versioned ?? false, await sizes);
     tree.set(`${profile.id}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
     tree.set(`${profile.id}/index.html`, landingPage(profile, manifest, opts.signer ?? null));
   }

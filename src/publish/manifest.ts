@@ -1,6 +1,7 @@
 // manifest.json of a profile folder: what a platform team (or a script) needs to publish and
 // announce the installers — sizes, hashes, paths and the one-liners.
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Profile } from '../profile/schema.js';
 import { TARGET_IDS, TARGETS, type TargetId } from '../render/targets.js';
 import { sha256Hex } from './checksums.js';
@@ -39,7 +40,14 @@ export function versionFolder(ccenvVersion: string): string {
   return `v${ccenvVersion}`;
 }
 
-export function buildManifest(profile: Profile, installers: Map<TargetId, string>, ccenvVersion: string, cdnBase: string | null, versioned: boolean): Manifest {
+const gzipAsync = promisify(gzip);
+
+/** Each installer's size compressed with gzip -9, on libuv's thread pool: the caller renders meanwhile. */
+export async function gzipSizes(installers: Map<TargetId, string>): Promise<Map<TargetId, number>> {
+  return new Map(await Promise.all([...installers].map(async ([target, text]) => [target, (await gzipAsync(Buffer.from(text), { level: 9 })).length] as const)));
+}
+
+export function buildManifest(profile: Profile, installers: Map<TargetId, string>, ccenvVersion: string, cdnBase: string | null, versioned: boolean, gzipBytes: Map<TargetId, number>): Manifest {
   const base = cdnBase ?? CDN_PLACEHOLDER;
   const files = TARGET_IDS.map((target): ManifestFile => {
     const text = installers.get(target) as string;
@@ -50,7 +58,7 @@ export function buildManifest(profile: Profile, installers: Map<TargetId, string
       path: `${profile.id}/${name}`,
       versionedPath: versioned ? `${profile.id}/${versionFolder(ccenvVersion)}/${name}` : null,
       bytes: Buffer.byteLength(text),
-      gzipBytes: gzipSync(Buffer.from(text), { level: 9 }).length,
+      gzipBytes: gzipBytes.get(target) as number,
       sha256: sha256Hex(text),
     };
   });

@@ -4,7 +4,8 @@
 // a 404 (asked once), a host name that does not resolve (asked never again); the progress line on
 // a terminal and none in a log; npm's sign of life and its one message on failure (exit 7).
 // CCENV_STALL_TIMEOUT=2 keeps the stall cases short; nothing here asserts a time.
-import { statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureClaudeStandIn } from '../../src/harness/claude-stand-in.js';
 import type { Fault, RecordedRequest } from '../../src/harness/fixture-server.js';
@@ -17,6 +18,9 @@ import { PROXY_USER_ENV, runScenario, type ScenarioResult } from '../../src/harn
 import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 import { REGION_DEFAULTS } from '../../src/profile/regions.js';
+import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { readyMachines } from './support.js';
+import { runPs1 } from './ps1-support.js';
 
 const PWSH = findPwsh();
 const URL = 'https://cdn.ccenv.test/zhipu/install.ps1';
@@ -150,7 +154,8 @@ describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO
   }, 600_000);
 
   test('npm cannot reach the registry: exit 7 and one message naming it, CCENV_NPM_REGISTRY, HTTPS_PROXY and NODE_EXTRA_CA_CERTS', async () => {
-    const r = await install({ env: { CCENV_NPM_REGISTRY: 'https://registry.does-not-resolve.invalid/' } });
+    // npm_config_fetch_retries of the user's wins over ours (and keeps this short)
+    const r = await install({ env: { CCENV_NPM_REGISTRY: 'https://registry.does-not-resolve.invalid/', npm_config_fetch_retries: '0' } });
     expect(r.stdout, r.transcript).toContain('CODE=7');
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -159,4 +164,54 @@ describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO
     expect(lines[0]).toContain('$env:HTTPS_PROXY');
     expect(lines[0]).toContain('$env:NODE_EXTRA_CA_CERTS');
   }, 600_000);
+});
+
+describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  const machine = readyMachines();
+  const KEY = 'sk-npm-ps1-canary-2718';
+
+  /** Node present, no claude; `npm install` records its arguments and environment, waits, then "installs" claude. */
+  async function withNpm(waitSeconds: number): Promise<FakeMachine> {
+    const m = await machine();
+    rmSync(path.join(m.bin, 'claude'), { force: true });
+    m.addExecutable(
+      'npm',
+      [
+        '#!/bin/sh',
+        `if [ "$1" = prefix ]; then echo '${m.root}'; exit 0; fi`,
+        `echo "ARGS $*" >>'${m.root}/npm.log'`,
+        `env | sed "s/^/ENV /" >>'${m.root}/npm.log'`,
+        `sleep ${waitSeconds}`,
+        `printf '#!/bin/sh\\necho "2.1.330 (Claude Code)"\\n' >'${m.bin}/claude'`,
+        `chmod +x '${m.bin}/claude'`,
+        'echo "added 1 package"',
+      ].join('\n') + '\n',
+    );
+    return m;
+  }
+
+  test("npm's fetch limits on its command line (fetch-timeout twice the stall limit); a user's npm_config_fetch_* wins; no key in npm's environment", async () => {
+    const m = await withNpm(0);
+    const r = await runPs1(m, { file: repoPath('dist', 'zhipu', 'install.ps1'), env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_STALL_TIMEOUT: '2', npm_config_fetch_retry_maxtimeout: '30000' } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const log = readFileSync(path.join(m.root, 'npm.log'), 'utf8');
+    const args = log.split('\n').filter((l) => l.startsWith('ARGS '));
+    expect(args).toEqual([
+      'ARGS install -g @anthropic-ai/claude-code --no-fund --no-audit --loglevel=error --registry https://registry.npmmirror.com --fetch-timeout=4000 --fetch-retries=3 --fetch-retry-mintimeout=2000',
+    ]);
+    expect(log).toContain('ENV npm_config_fetch_retry_maxtimeout=30000');
+    expect(log).not.toContain(KEY);
+    expect(log).not.toContain('CCENV_API_KEY');
+    expect(r.stdout).toContain('added 1 package');
+    expect(r.stdout).toContain('Claude Code 2.1.330 installed');
+  });
+
+  test('not a console (a log): npm that runs 31 s gets one "still installing" line at 30 s and no line rewritten in place', async () => {
+    const m = await withNpm(31);
+    const r = await runPs1(m, { file: repoPath('dist', 'zhipu', 'install.ps1'), env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.match(/^still installing Claude Code \(30 s\) \.\.\.$/gm)).toHaveLength(1);
+    expect(r.stdout + r.stderr).not.toContain('\r');
+    expect(r.stdout).not.toContain('npm: installing');
+  }, 120_000);
 });

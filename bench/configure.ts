@@ -190,6 +190,7 @@ export async function benchConfigure(runs = 15): Promise<ConfigureFigure> {
     // The same native binary straight on PATH (as a download or another installer leaves it): the
     // installer cannot tell it runs without asking it.
     unlinkSync(path.join(m.bin, 'claude'));
+    unlinkSync(path.join(path.dirname(m.bin), 'lib', 'node_modules', '@anthropic-ai', 'claude-code', 'bin', 'claude.exe'));
     symlinkSync(native, path.join(m.bin, 'claude'));
     const claudeVersion = () => execa(native, ['--version'], { stdin: 'ignore', env: { HOME: m.home, PATH: m.path } });
     const other = { installer: () => runDash(m, installer), floor: () => runFloor(m, node, floor), claudeVersion };

@@ -13,7 +13,8 @@ import { startFixtureServer, type Fault, type FixtureServer, type RecordedReques
 import { CN_MIRRORS, siteFromSpec, standardSites } from '../../src/harness/sites.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import { ensureWinePrefix, missingWine, resetUserFiles, setUserPath, startWineServer, windowsPath, wineEnv, type WinePrefix } from '../../src/harness/wine/prefix.js';
-import { ensureWineShims } from '../../src/harness/wine/shims.js';
+import { ensureConsoleProbe, ensureWineShims } from '../../src/harness/wine/shims.js';
+import { runInPty } from '../../src/harness/pty.js';
 import { findProgram } from '../../src/harness/tools.js';
 import { repoPath } from '../../src/paths.js';
 
@@ -27,7 +28,7 @@ let prefix: WinePrefix;
 let mirror: WinNodeMirror;
 let server: FixtureServer;
 let work: string;
-let dirs: { shims: string; claude: string; node: string; spyNode: string };
+let dirs: { shims: string; claude: string; node: string; spyNode: string; probe: string };
 let spyLog: string;
 let installer: string;
 let zipName: string;
@@ -36,7 +37,8 @@ let zipSize: number;
 beforeAll(async () => {
   if (skip) return;
   let shims: string;
-  [prefix, mirror, shims] = await Promise.all([ensureWinePrefix('downloads'), ensureWinNodeMirror(), ensureWineShims()]);
+  let probe: string;
+  [prefix, mirror, shims, probe] = await Promise.all([ensureWinePrefix('downloads'), ensureWinNodeMirror(), ensureWineShims(), ensureConsoleProbe()]);
   await startWineServer(prefix);
   work = mkdtempSync(path.join(tmpdir(), 'ccenv-dl-cmd-'));
   const claude = path.join(work, 'claude-bin');
@@ -65,7 +67,7 @@ beforeAll(async () => {
       '',
     ].join('\r\n'),
   );
-  dirs = { shims: windowsPath(shims), claude: windowsPath(claude), node: windowsPath(nodeBin), spyNode: windowsPath(spyNode) };
+  dirs = { shims: windowsPath(shims), claude: windowsPath(claude), node: windowsPath(nodeBin), spyNode: windowsPath(spyNode), probe: windowsPath(probe) };
   installer = path.join(work, 'install.cmd');
   copyFileSync(repoPath('dist', 'zhipu', 'install.cmd'), installer);
   zipName = path.basename(mirror.zip);
@@ -129,23 +131,23 @@ async function runWineAsync(args: string[], env: Record<string, string>, winPath
   }
 }
 
+function runEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    CCENV_API_KEY: 'sk-download-test',
+    CCENV_STALL_TIMEOUT: '2',
+    CCENV_SHIM_NET: `127.0.0.1:${server.httpPort}`,
+    CCENV_SHIM_NET_HOSTS: `nodejs.org,${CN_MIRRORS.nodeHost}`,
+    CCENV_SHIM_LOG: windowsPath(path.join(work, 'requests.log')),
+    ...env,
+  };
+}
+
 /** install.cmd --yes with Node absent (the download runs) and a claude.cmd stand-in on PATH. */
 async function install(label: string, faults: Fault[], env: Record<string, string> = {}, winPath?: string[]): Promise<Run> {
   server.setFaults(faults);
   server.setLabel(label);
   const started = Date.now();
-  const r = await runWineAsync(
-    ['cmd', '/c', windowsPath(installer), '--yes'],
-    {
-      CCENV_API_KEY: 'sk-download-test',
-      CCENV_STALL_TIMEOUT: '2',
-      CCENV_SHIM_NET: `127.0.0.1:${server.httpPort}`,
-      CCENV_SHIM_NET_HOSTS: `nodejs.org,${CN_MIRRORS.nodeHost}`,
-      CCENV_SHIM_LOG: windowsPath(path.join(work, 'requests.log')),
-      ...env,
-    },
-    winPath ?? [dirs.shims, dirs.claude],
-  );
+  const r = await runWineAsync(['cmd', '/c', windowsPath(installer), '--yes'], runEnv(env), winPath ?? [dirs.shims, dirs.claude]);
   const seconds = (Date.now() - started) / 1000;
   // what the user saw and when it ended: the figures issue 20's closing note asks for
   console.log(`install.cmd under Wine, ${label}: exit ${r.code} after ${seconds.toFixed(1)} s\n--- stderr ---\n${r.stderr}`);
@@ -207,11 +209,30 @@ describe.skipIf(skip)('install.cmd downloads under Wine (network contract)', () 
     expect(nodeInstalled()).toBe(true);
   });
 
-  test('a throttled mirror (above the limit) finishes in one request, no retry', async () => {
-    const r = await install('throttle', [{ kind: 'throttle', bytesPerSecond: 16 * 1024 * 1024, path: zipPath() }]);
+  test('a throttled mirror (above the limit) finishes in one request, no retry; stderr a file: no progress bar', async () => {
+    // the console probe on PATH answers as Windows PowerShell would: stderr is redirected here
+    const r = await install('throttle', [{ kind: 'throttle', bytesPerSecond: 16 * 1024 * 1024, path: zipPath() }], {}, [dirs.shims, dirs.claude, dirs.probe]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.requests.filter((q) => q.url === zipPath())).toHaveLength(1);
     expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain('#');
+    expect(nodeInstalled()).toBe(true);
+  });
+
+  test('at a console (a pseudo-terminal) the zip shows curl\'s progress bar, SHASUMS256.txt none', async () => {
+    server.setFaults([{ kind: 'throttle', bytesPerSecond: 16 * 1024 * 1024, path: zipPath() }]);
+    server.setLabel('pty');
+    const env = wineEnv(prefix, { env: runEnv(), path: [dirs.shims, dirs.claude, dirs.probe] });
+    const r = await runInPty(`wine cmd /c '${windowsPath(installer)}' --yes`, { env, cwd: work, answers: [], timeoutMs: 240_000 });
+    const shown = r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    console.log(`install.cmd under Wine on a pseudo-terminal (throttled zip), exit ${r.exitCode}; transcript without escapes:\n${shown}`);
+    expect(r.exitCode, shown).toBe(0);
+    expect(shown).toMatch(/#{72} 100\.0%/);
+    // the bar comes after the zip's step line and before its verification, never around SHASUMS256.txt
+    const bar = shown.indexOf('100.0%');
+    expect(shown.indexOf('Downloading the latest Node.js 22.x')).toBeLessThan(bar);
+    expect(shown.indexOf(`Verified ${zipName}`)).toBeGreaterThan(bar);
+    expect(shown.split('100.0%').length - 1).toBe(1);
     expect(nodeInstalled()).toBe(true);
   });
 

@@ -37,3 +37,19 @@ export async function ensureWineShims(): Promise<string> {
     );
   });
 }
+
+export const CONSOLE_PROBE_SOURCE = repoPath('src', 'harness', 'wine', 'console-probe', 'powershell.c');
+
+/**
+ * A folder holding only a powershell.exe that answers [Console]::IsErrorRedirected (console-probe/),
+ * kept apart from the shims so only the test that puts it on PATH sees it.
+ */
+export async function ensureConsoleProbe(): Promise<string> {
+  const source = readFileSync(CONSOLE_PROBE_SOURCE, 'utf8');
+  const dir = cachePath('wine-console-probe', shortHash({ source, CC, CFLAGS }));
+  return ensureCacheDir(dir, async (tmp) => {
+    if (!findProgram(CC)) throw new Error(`wine console probe: ${CC} not found (Debian: gcc-mingw-w64-x86-64)`);
+    const r = await execa(CC, [...CFLAGS, '-o', path.join(tmp, 'powershell.exe'), CONSOLE_PROBE_SOURCE], { stdin: 'ignore', reject: false, all: true });
+    if (r.exitCode !== 0) throw new Error(`wine console probe: compiling powershell.c failed:\n${r.all}`);
+  });
+}

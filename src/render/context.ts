@@ -2,7 +2,7 @@
 import type { Profile } from '../profile/schema.js';
 import { REGION_DEFAULTS } from '../profile/regions.js';
 import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
-import { CLAUDE_ENV, EXIT, NODE_TOO_OLD_EXIT } from '../contract.js';
+import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
 import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL, USER_PATH_LOADER_JS } from './cmd-bootstrap.js';
 import { USER_PATH_PROGRAM } from './cmd-user-path.js';
@@ -84,8 +84,6 @@ export interface TemplateContext {
   exit: typeof EXIT;
   profile: Profile;
   nodeMin: number;
-  /** The configure program's private exit code for a Node.js older than nodeMin. */
-  nodeTooOldExit: number;
   /** A pinned Node.js release: its version ('' when not pinned) and embedded checksums. */
   nodePin: { version: string; files: { name: string; sha256: string }[] };
   /** The profile's npm registry, or '' for npm's own default. */
@@ -116,7 +114,6 @@ export function templateContext(
     exit: EXIT,
     profile,
     nodeMin: profile.node.minimum,
-    nodeTooOldExit: NODE_TOO_OLD_EXIT,
     npmRegistry: profile.npmRegistry ?? '',
     otherMirrors: otherMirrors(profile),
     nodePin: {

@@ -37,11 +37,11 @@ let tarballBytes = 0;
 const onTarball = (f: Partial<Fault> & Pick<Fault, 'kind'>): Fault => ({ host: CN_MIRRORS.nodeHost, path: `*/${TARBALL}`, ...f }) as Fault;
 
 /** install.ps1 run from a file (exit codes reach the shell), printed as CODE=<n> at the end. */
-async function install(o: { faults?: Fault[]; env?: Record<string, string>; pty?: PtyAnswer[] | true } = {}): Promise<ScenarioResult> {
+async function install(o: { faults?: Fault[]; env?: Record<string, string>; pty?: PtyAnswer[] | true; installerEnv?: string } = {}): Promise<ScenarioResult> {
   return runScenario({
     sites: standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: standIn }),
     toolbox: { node: hostNodeBinary(), pwsh: PWSH },
-    command: `pwsh -NoProfile -Command "irm ${URL} -OutFile install.ps1" && pwsh -NoProfile -File install.ps1 -Yes; echo "CODE=$?"`,
+    command: `pwsh -NoProfile -Command "irm ${URL} -OutFile install.ps1" && ${o.installerEnv ?? ''} pwsh -NoProfile -File install.ps1 -Yes; echo "CODE=$?"`,
     env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-download-0123456789', CCENV_STALL_TIMEOUT: '2', ...o.env },
     ...(o.pty ? { pty: o.pty } : {}),
     faults: o.faults ?? [],
@@ -128,6 +128,17 @@ describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO
     expect(r.stdout).not.toContain('trying again');
     expect(r.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^Download failed: https:\/\/mirror\.does-not-resolve\.invalid\/node\/latest-v22\.x\/SHASUMS256\.txt \(host name does not resolve\)\. Try another mirror/),
+    ]);
+  }, 600_000);
+
+  test('a certificate that is not trusted (no CA at all for the installer): not tried again, exit 3, one message', async () => {
+    // OpenSSL's trust store, which .NET reads on Linux, emptied for the installer only
+    const r = await install({ installerEnv: 'SSL_CERT_FILE=/dev/null SSL_CERT_DIR=/nonexistent' });
+    expect(r.stdout, r.transcript).toContain('CODE=3');
+    expect(r.stdout).not.toContain('trying again');
+    expect(r.requests.filter((q) => q.url.endsWith('/SHASUMS256.txt'))).toHaveLength(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Download failed: https:\/\/npmmirror\.com\/mirrors\/node\/latest-v22\.x\/SHASUMS256\.txt \(certificate not trusted: .*\)\. Try another mirror:.*Windows certificate store/),
     ]);
   }, 600_000);
 

@@ -159,6 +159,8 @@ describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO
     expect(percents[percents.length - 1]).toBe(100);
     // the line is ended before the next message (pwsh's host adds its own colour resets, not ours)
     expect(r.transcript).toMatch(/100 % {2}[\d.]+ (?:MB|KB|B)\/s *\r?\n(?:\x1b\[[\d;]*m)*Verified /);
+    // npm's own update check is off: the registry sees the package only
+    expect(r.requests.filter((q) => q.host === CN_MIRRORS.registryHost && q.url === '/npm')).toEqual([]);
     const ticks = [...r.transcript.matchAll(/\r {2}npm: installing Claude Code \.\.\. (\d+) s/g)].map((m) => Number(m[1]));
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(ticks).toEqual([...ticks].sort((a, b) => a - b));
@@ -211,6 +213,7 @@ describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)
       'ARGS install -g @anthropic-ai/claude-code --no-fund --no-audit --loglevel=error --registry https://registry.npmmirror.com --fetch-timeout=4000 --fetch-retries=3 --fetch-retry-mintimeout=2000',
     ]);
     expect(log).toContain('ENV npm_config_fetch_retry_maxtimeout=30000');
+    expect(log).toContain('ENV npm_config_update_notifier=false');
     expect(log).not.toContain(KEY);
     expect(log).not.toContain('CCENV_API_KEY');
     expect(r.stdout).toContain('added 1 package');

@@ -553,8 +553,9 @@ const RULES_BY_TARGET: Record<Target, string> = {
 
 /** Commands every built installer runs: the check must see them, or it read nothing. */
 const MUST_SEE: Record<Target, string[]> = {
-  sh: ['curl', 'wget', 'tar', 'sha256sum', 'mktemp', 'uname', 'stty', 'printf', 'grep', 'ln', 'run_configure', 'die'],
-  ps1: ['invoke-webrequest', 'get-filehash', 'move-item', 'remove-item', 'invoke-ccenvconfigure', 'stop-ccenv'],
+  // curl and wget are started as "$@" (their argument lists are built with set --): not seen as names.
+  sh: ['tar', 'wc', 'kill', 'sha256sum', 'mktemp', 'uname', 'stty', 'printf', 'grep', 'ln', 'run_configure', 'die'],
+  ps1: ['new-object', 'get-filehash', 'move-item', 'remove-item', 'invoke-ccenvconfigure', 'stop-ccenv'],
   cmd: ['%ccenv_curl%', '%ccenv_tar%', '%ccenv_certutil%', '%ccenv_node%', '%ccenv_npm%', '%ccenv_ps%', 'reg', 'move'],
 };
 

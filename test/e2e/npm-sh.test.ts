@@ -115,6 +115,33 @@ describe('install.sh: Claude Code through a verified, resumable download handed 
   }, 900_000);
 });
 
+describe('install.sh: interrupted while npm runs', () => {
+  // On a terminal Ctrl-C reaches npm too (node restores SIGINT); a TERM or HUP for the installer
+  // alone must not leave npm running on its own: the installer ends it.
+  test('TERM to the installer ends npm: exit 130, no npm process left behind', async () => {
+    // npm sets its process title: "npm install @anthropic-ai/claude-code …"
+    const npmRunning = 'for p in /proc/[0-9]*; do { tr "\\0" " " <"$p/cmdline"; } 2>/dev/null; echo; done | grep -c "[n]pm install"';
+    const r = await runScenario({
+      sites: sites(),
+      toolbox: { node: hostNodeBinary() },
+      // npm's packument never comes: npm would wait for its idle limit, then try again
+      faults: [{ host: CN_MIRRORS.registryHost, path: '/@anthropic-ai/claude-code', kind: 'hang' }],
+      command: [
+        'curl -fsSL https://cdn.ccenv.test/zhipu/install.sh >i.sh',
+        'sh i.sh & pid=$!',
+        `n=0; until [ "$(${npmRunning})" -gt 0 ] || [ $n -ge 600 ]; do sleep 0.5; n=$((n + 1)); done`,
+        'kill -TERM $pid; wait $pid; echo "exit=$?"',
+        `sleep 2; echo "left=$(${npmRunning})"`,
+      ].join('\n'),
+      env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-npm-sh-123456', CCENV_YES: '1' },
+      timeoutMs: 300_000,
+    });
+    expect(r.stdout, r.transcript).toContain('exit=130');
+    expect(r.stderr).toContain('Interrupted; the configuration was not changed.');
+    expect(r.stdout).toContain('left=0');
+  }, 600_000);
+});
+
 describe('install.sh: a registry that cannot be reached → exit 7, one message', () => {
   const cases = [
     { name: 'hangs (accepts, never answers)', env: {}, faults: [{ host: CN_MIRRORS.registryHost, kind: 'hang' as const }], registry: REGISTRY, npmLine: /network timeout|ETIMEDOUT|ESOCKETTIMEDOUT|timeout/i },

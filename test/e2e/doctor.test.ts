@@ -67,8 +67,8 @@ describe('install.sh --check and --doctor', () => {
 
     const hang = step('hang');
     expect(hang.exitCode, hang.transcript).toBe(3);
-    expect(hang.stdout).toContain('Endpoint https://open.bigmodel.cn/api/anthropic does not answer: no answer within 3000 ms');
-    expect(hang.stderr).toContain('Check: https://open.bigmodel.cn/api/anthropic cannot be reached: no answer within 3000 ms');
+    expect(hang.stdout).toContain('Endpoint https://open.bigmodel.cn/api/anthropic does not answer: no complete answer within 3 s');
+    expect(hang.stderr).toContain('Check: https://open.bigmodel.cn/api/anthropic cannot be reached: no complete answer within 3 s');
 
     const doctor = step('doctor');
     expect(doctor.exitCode, doctor.transcript).toBe(0);

@@ -1,6 +1,9 @@
 // The harness's download and build cache: ~/.cache/ccenv (XDG_CACHE_HOME honoured; CCENV_CACHE_DIR
 // overrides). Entries are created in a temporary sibling and renamed into place, so a crashed fill
 // never leaves a half-written entry behind; a lock keeps two test workers from filling one twice.
+// With CCENV_CACHE_FROZEN=1 (`make test`) a missing entry is an error instead of a fill: downloads
+// and builds belong to `make prepare` (src/harness/prepare.ts), never to a test's time.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -60,17 +63,49 @@ async function lock(dir: string): Promise<() => void> {
   }
 }
 
+export interface CacheEntryOptions {
+  /** Derived in a second or two with no download (a test CA for a host list): filled even when frozen. */
+  cheap?: boolean;
+}
+
+/** What `make prepare` filled: the root this process started with (a test that points CCENV_CACHE_DIR elsewhere later fills on purpose). */
+const PREPARED_ROOT = cacheRoot();
+
+/** Set while prepare runs: fills are its job, frozen or not; `onFill` hears of each one as it starts. */
+const preparing = new AsyncLocalStorage<{ onFill: (dir: string) => void }>();
+
+/** Runs `fn` as the fixture preparer: fills allowed, each reported to `onFill` before it starts. */
+export function asPreparer<T>(onFill: (dir: string) => void, fn: () => Promise<T>): Promise<T> {
+  return preparing.run({ onFill }, fn);
+}
+
+export class CacheNotPreparedError extends Error {
+  constructor(readonly entry: string) {
+    super(`${entry} is not prepared: run \`make prepare\` (ccenv test --prepare --suite) first`);
+    this.name = 'CacheNotPreparedError';
+  }
+}
+
+function refuseFrozenFill(dir: string, opts: CacheEntryOptions): void {
+  if (process.env.CCENV_CACHE_FROZEN !== '1' || opts.cheap || preparing.getStore()) return;
+  const rel = path.relative(PREPARED_ROOT, path.resolve(dir));
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+  throw new CacheNotPreparedError(path.join(PREPARED_ROOT, rel));
+}
+
 /**
  * Returns `dir`, building it first with `fill(tmpDir)` when it does not exist. `fill` writes into
  * a fresh temporary directory beside `dir`, which is then renamed to `dir` (atomic on one file
  * system). Concurrent callers (other test workers) wait for the one filling it.
  */
-export async function ensureCacheDir(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<string> {
+export async function ensureCacheDir(dir: string, fill: (tmpDir: string) => Promise<void>, opts: CacheEntryOptions = {}): Promise<string> {
   if (existsSync(dir)) return dir;
+  refuseFrozenFill(dir, opts);
   mkdirSync(path.dirname(dir), { recursive: true });
   const unlock = await lock(dir);
   try {
     if (existsSync(dir)) return dir;
+    preparing.getStore()?.onFill(dir);
     const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     mkdirSync(tmp);
     try {

@@ -3,7 +3,7 @@ NPM_STAMP := node_modules/.ccenv-deps-stamp
 CLI := node out/src/cli/main.js
 VITEST := node_modules/.bin/vitest
 
-.PHONY: deps build test lint e2e matrix bench reliability clean compile
+.PHONY: deps build test lint e2e matrix bench reliability clean compile prepare
 
 deps: $(NPM_STAMP)
 	@sh scripts/system-deps.sh
@@ -26,17 +26,25 @@ lint: compile
 	$(CLI) build --out dist --no-versioned --check
 
 RELIABILITY_REPORT := node out/src/harness/reliability/report.js
+# Tests run against a frozen cache: a test that would download or build a fixture fails at once
+# with "… is not prepared" instead of spending its own timeout on it (src/harness/cache.ts).
+FROZEN := CCENV_CACHE_FROZEN=1
 
-test: compile
+# Every fixture the tests use, fetched or built into ~/.cache/ccenv with a line each (what, how big,
+# how long); "cached: …" when already there. `ccenv test --prepare` does the same.
+prepare: compile
+	node out/src/harness/prepare-main.js --suite
+
+test: prepare
 	$(CLI) build --out dist --no-versioned --check
 	rm -rf .cache/reliability
-	$(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
+	$(FROZEN) $(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
 	$(RELIABILITY_REPORT) .cache/reliability.md
 
 # The reliability campaign alone; rewrites docs/reliability.md (the committed record) from its results.
-reliability: compile
+reliability: prepare
 	rm -rf .cache/reliability
-	$(VITEST) run test/reliability
+	$(FROZEN) $(VITEST) run test/reliability
 	$(RELIABILITY_REPORT)
 
 e2e: compile

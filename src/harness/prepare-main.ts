@@ -1,5 +1,6 @@
 // `node out/src/harness/prepare-main.js --suite|--matrix [--node <version>]…`: the fixture step
 // `make prepare` runs (what `ccenv test --prepare` does too). Exits 1 when a required fixture failed.
+import { cacheRoot } from './cache.js';
 import { prepareFixtures, type FixtureSet } from './prepare.js';
 
 function parseArgs(argv: string[]): { set: FixtureSet; nodeVersions?: string[] } {
@@ -17,6 +18,7 @@ function parseArgs(argv: string[]): { set: FixtureSet; nodeVersions?: string[] }
 async function main(): Promise<number> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
+  process.stdout.write(`prepare: the ${args.set} fixtures, in ${cacheRoot()}\n`);
   const { results, ok } = await prepareFixtures({ ...args, log: (line) => process.stdout.write(`prepare: ${line}\n`) });
   const count = (status: string) => results.filter((r) => r.status === status).length;
   const failed = results.filter((r) => r.status === 'failed');

@@ -8,6 +8,8 @@ import { standardSites } from '../src/harness/sites.js';
 import { expandMatrix } from '../src/harness/matrix/cells.js';
 import { summary } from '../src/harness/matrix/report.js';
 import { runMatrix } from '../src/harness/matrix/run.js';
+import { subjectOf } from '../src/harness/matrix/subject.js';
+import { resolveProfile } from '../src/profile/load.js';
 import { bwrapRunner, detectRunners, runnerByName, type RunnerName } from '../src/harness/runners.js';
 import { repoPath } from '../src/paths.js';
 import { median, round, time } from './stats.js';
@@ -40,7 +42,7 @@ export interface SandboxStart {
 
 export async function benchMatrix(concurrency = 2): Promise<MatrixFigure> {
   const { cells, notExecuted } = expandMatrix();
-  const run = await runMatrix({ runner: bwrapRunner, cells, notExecuted, dist: repoPath('dist'), concurrency });
+  const run = await runMatrix({ subject: subjectOf(resolveProfile('zhipu')), runner: bwrapRunner, cells, notExecuted, dist: repoPath('dist'), concurrency });
   const byScenario: Record<string, number> = {};
   for (const r of run.results) byScenario[r.scenario] = round((byScenario[r.scenario] ?? 0) + r.durationMs / 1000);
   return {

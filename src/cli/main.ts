@@ -9,6 +9,7 @@ import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
 import { pinNodeCommand } from './pin-node.js';
 import { serveCommand } from './serve.js';
+import { testCommand } from './test.js';
 import { CCENV_VERSION } from '../version.js';
 
 await yargs(hideBin(process.argv))
@@ -21,7 +22,8 @@ await yargs(hideBin(process.argv))
   .command(schemaCommand)
   .command(pinNodeCommand)
   .command(serveCommand)
-  .demandCommand(1, 'Name a command: build, list, validate, init, schema, pin-node or serve (see --help).')
+  .command(testCommand)
+  .demandCommand(1, 'Name a command: build, test, list, validate, init, schema, pin-node or serve (see --help).')
   .strict()
   .help()
   .parseAsync();

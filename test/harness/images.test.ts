@@ -4,10 +4,14 @@
 import { describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
 import { runMatrix } from '../../src/harness/matrix/run.js';
+import { subjectOf } from '../../src/harness/matrix/subject.js';
+import { resolveProfile } from '../../src/profile/load.js';
 import { containerfile, imageTag, PUBLIC_IMAGE_NAMES, PUBLIC_IMAGES } from '../../src/harness/images.js';
 import { ensureRootfs } from '../../src/harness/rootfs.js';
 import { bwrapRunner, detectRunners, podmanRunner, rootfsImage } from '../../src/harness/runners.js';
 import { repoPath } from '../../src/paths.js';
+
+const ZHIPU = subjectOf(resolveProfile('zhipu'));
 
 const podman = (await detectRunners()).find((s) => s.name === 'podman')!;
 const imageCells = () => expandMatrix().cells.filter((c) => c.lane.startsWith('img-'));
@@ -35,7 +39,7 @@ describe('public image recipes', () => {
 
   test('under bwrap, image lanes are not executed, each with its reason', async () => {
     const cells = imageCells().filter((c) => c.scenario === 'musl' || c.lane === 'img-fedora-41');
-    const run = await runMatrix({ runner: bwrapRunner, cells, dist: repoPath('dist') });
+    const run = await runMatrix({ subject: ZHIPU, runner: bwrapRunner, cells, dist: repoPath('dist') });
     expect(run.results.length).toBe(cells.length);
     for (const r of run.results) {
       expect(r.status, r.id).toBe('not-executed');
@@ -48,7 +52,7 @@ describe('public image recipes', () => {
     const base = await rootfsImage('podman', await ensureRootfs('debian'));
     const cells = imageCells().filter((c) => c.lane === 'img-debian-12');
     expect(cells.map((c) => c.scenario).sort()).toEqual(['fresh', 'invalid-settings', 'key-at-pty', 'node-and-claude']);
-    const run = await runMatrix({ runner: podmanRunner, cells, dist: repoPath('dist'), images: ['debian:12'], imageBases: { 'debian:12': base }, concurrency: 2 });
+    const run = await runMatrix({ subject: ZHIPU, runner: podmanRunner, cells, dist: repoPath('dist'), images: ['debian:12'], imageBases: { 'debian:12': base }, concurrency: 2 });
     expect(run.results.map((r) => [r.id, r.status, r.problems]).sort()).toEqual(cells.map((c) => [c.id, 'pass', []]).sort());
   }, 900_000);
 });

@@ -3,11 +3,15 @@
 import { describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
 import { runMatrix } from '../../src/harness/matrix/run.js';
+import { subjectOf } from '../../src/harness/matrix/subject.js';
+import { resolveProfile } from '../../src/profile/load.js';
 import { ensureRootfs } from '../../src/harness/rootfs.js';
 import { bwrapRunner, detectRunners, podmanRunner, selectRunner, type SandboxRunner } from '../../src/harness/runners.js';
 import { runScenario } from '../../src/harness/sandbox.js';
 import { standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
+
+const ZHIPU = subjectOf(resolveProfile('zhipu'));
 
 const statuses = await detectRunners();
 const podman = statuses.find((s) => s.name === 'podman')!;
@@ -52,7 +56,7 @@ describe.each([
 
   test.skipIf(!available)(`${name}: a matrix cell passes`, async () => {
     const cells = expandMatrix().cells.filter((c) => c.id === 'dash / user-settings / pipe' || c.id === 'busybox-only / key-at-pty / pipe');
-    const run = await runMatrix({ runner, cells, dist: repoPath('dist'), concurrency: 1 });
+    const run = await runMatrix({ subject: ZHIPU, runner, cells, dist: repoPath('dist'), concurrency: 1 });
     expect(run.runner).toBe(name);
     expect(run.results.map((r) => [r.id, r.status, r.problems]).sort()).toEqual(cells.map((c) => [c.id, 'pass', []]).sort());
   }, 600_000);

@@ -6,8 +6,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
 import { runMatrix } from '../../src/harness/matrix/run.js';
+import { subjectOf } from '../../src/harness/matrix/subject.js';
+import { resolveProfile } from '../../src/profile/load.js';
 import { bwrapRunner } from '../../src/harness/runners.js';
 import { repoPath } from '../../src/paths.js';
+
+const ZHIPU = subjectOf(resolveProfile('zhipu'));
 
 const dist = mkdtempSync(path.join(tmpdir(), 'ccenv-bashism-'));
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
@@ -26,7 +30,7 @@ describe('the matrix catches a bash-only construct', () => {
 
     const cells = expandMatrix().cells.filter((c) => c.scenario === 'node-and-claude' && !c.lane.startsWith('img-'));
     expect(cells.length).toBe(10);
-    const run = await runMatrix({ runner: bwrapRunner, cells, dist, concurrency: 2 });
+    const run = await runMatrix({ subject: ZHIPU, runner: bwrapRunner, cells, dist, concurrency: 2 });
     const failed = run.results.filter((r) => r.status === 'fail').map((r) => r.lane).sort();
     const passed = run.results.filter((r) => r.status === 'pass').map((r) => r.lane).sort();
     expect(failed).toEqual(REJECTING);

@@ -7,8 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
 import { junitXml, resultsTable } from '../../src/harness/matrix/report.js';
 import { runMatrix, type MatrixRun } from '../../src/harness/matrix/run.js';
+import { subjectOf } from '../../src/harness/matrix/subject.js';
+import { resolveProfile } from '../../src/profile/load.js';
 import { detectRunners, selectRunner, type RunnerStatus } from '../../src/harness/runners.js';
 import { repoPath } from '../../src/paths.js';
+
+const ZHIPU = subjectOf(resolveProfile('zhipu'));
 
 const { cells, notExecuted } = expandMatrix();
 let run: MatrixRun | undefined;
@@ -16,7 +20,7 @@ let runners: RunnerStatus[] = [];
 
 beforeAll(async () => {
   runners = await detectRunners();
-  run = await runMatrix({ runner: await selectRunner(), cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
+  run = await runMatrix({ subject: ZHIPU, runner: await selectRunner(), cells, notExecuted, dist: repoPath('dist'), concurrency: 2 });
 }, 3_600_000);
 
 afterAll(() => {

@@ -25,11 +25,13 @@ export function summary(run: MatrixRun): { cells: number; passed: number; failed
 
 /** Rows: lanes; columns: scenarios (numbered, legend below). okN: N cells passed; - : not executed. */
 export function resultsTable(run: MatrixRun): string {
-  const cols = SCENARIOS.map((s, i) => ({ key: String(i + 1), id: s.id }));
-  const laneWidth = Math.max(...LANES.map((l) => l.id.length));
+  // only the lanes and scenarios this run has results for (a run may pick some)
+  const cols = SCENARIOS.filter((s) => run.results.some((r) => r.scenario === s.id)).map((s, i) => ({ key: String(i + 1), id: s.id }));
+  const lanes = LANES.filter((l) => run.results.some((r) => r.lane === l.id));
+  const laneWidth = Math.max(4, ...lanes.map((l) => l.id.length));
   const width = 7;
   const lines = [`${''.padEnd(laneWidth)} ${cols.map((c) => c.key.padStart(width)).join('')}`];
-  for (const lane of LANES) {
+  for (const lane of lanes) {
     const marks = cols.map((c) => cellMark(run.results.filter((r) => r.lane === lane.id && r.scenario === c.id)).padStart(width));
     lines.push(`${lane.id.padEnd(laneWidth)} ${marks.join('')}`);
   }
@@ -49,21 +51,31 @@ function xml(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '?').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function junitXml(run: MatrixRun): string {
+function testsuite(name: string, prefix: string, run: MatrixRun): string[] {
   const s = summary(run);
   const cases = run.results.map((r) => {
-    const open = `    <testcase classname="matrix.${xml(r.lane)}" name="${xml(`${r.scenario}${r.launch ? ` / ${r.launch}` : ''}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+    const open = `    <testcase classname="${xml(prefix)}.${xml(r.lane)}" name="${xml(`${r.scenario}${r.launch ? ` / ${r.launch}` : ''}`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
     if (r.status === 'pass') return `${open}/>`;
     if (r.status === 'not-executed') return `${open}>\n      <skipped message="${xml(`not executed: ${r.problems.join('; ')}`)}"/>\n    </testcase>`;
     return `${open}>\n      <failure message="${xml(r.problems.join('; '))}">${xml(r.transcript ?? '')}</failure>\n    </testcase>`;
   });
+  return [`  <testsuite name="${xml(name)} (${xml(run.runner)})" tests="${s.cells}" failures="${s.failed}" skipped="${s.notExecuted}" time="${(run.wallMs / 1000).toFixed(3)}">`, ...cases, '  </testsuite>'];
+}
+
+/** One <testsuite> per profile tested (classname <profile>.<lane>). */
+export function junitXmlSuites(runs: { name: string; run: MatrixRun }[]): string {
+  const all = runs.map(({ run }) => summary(run));
+  const total = (k: 'cells' | 'failed' | 'notExecuted') => all.reduce((n, s) => n + s[k], 0);
+  const time = runs.reduce((n, { run }) => n + run.wallMs, 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ccenv matrix" tests="${s.cells}" failures="${s.failed}" skipped="${s.notExecuted}" time="${(run.wallMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="matrix (${xml(run.runner)})" tests="${s.cells}" failures="${s.failed}" skipped="${s.notExecuted}" time="${(run.wallMs / 1000).toFixed(3)}">`,
-    ...cases,
-    '  </testsuite>',
+    `<testsuites name="ccenv matrix" tests="${total('cells')}" failures="${total('failed')}" skipped="${total('notExecuted')}" time="${(time / 1000).toFixed(3)}">`,
+    ...runs.flatMap(({ name, run }) => testsuite(name, name, run)),
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+export function junitXml(run: MatrixRun): string {
+  return junitXmlSuites([{ name: 'matrix', run }]);
 }

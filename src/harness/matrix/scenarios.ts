@@ -9,10 +9,11 @@ import { CLAUDE_CODE_VERSION } from '../npm-registry.js';
 import type { PtyAnswer } from '../pty.js';
 import { SANDBOX_USER } from '../rootfs.js';
 import type { ScenarioOptions, ScenarioResult, ScenarioStep } from '../sandbox.js';
-import { CN_MIRRORS } from '../sites.js';
+import { HOSTS } from '../sites.js';
 import { SYSTEM_CA_BUNDLE } from '../test-ca.js';
 import { BASIC_TOOLS } from '../tools.js';
 import type { Lane, LaneSystem } from './lanes.js';
+import type { Subject } from './subject.js';
 
 export type Launch = 'pipe' | 'file' | 'stdin-args';
 export const LAUNCHES: Launch[] = ['pipe', 'file', 'stdin-args'];
@@ -34,6 +35,8 @@ export interface CellInput {
   launch: Launch;
   fixtures: Fixtures;
   golden: boolean;
+  /** The profile whose installers are under test. */
+  subject: Subject;
 }
 
 /** runScenario options without the sites (the runner adds CDN, mirror, registry and API). */
@@ -46,8 +49,6 @@ export interface Scenario {
   check(r: ScenarioResult, input: CellInput): string[];
 }
 
-export const CDN_URL = 'https://cdn.ccenv.test/zhipu/install.sh';
-const BASE_URL = 'https://open.bigmodel.cn/api/anthropic';
 /** Every character a shell, JSON or a prompt could trip on. */
 export const KEY = `sk-mx-'"$;&|<>\`%!\\-end`;
 const SETTINGS = '.claude/settings.json';
@@ -57,7 +58,12 @@ const USER_CLAUDE_JSON = '{"numStartups": 7, "theme": "dark"}\n';
 const INVALID_SETTINGS = '{ "model": "opus", "env": { "A": 1 }\n';
 /** A user behind a TLS-inspecting proxy (the fixture CA is in the system bundle only). */
 const PROXY_ENV = { NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
-const PROMPT = 'Enter your Zhipu GLM Coding Plan API key';
+/** The yes/no questions (the model mapping's default depends on the profile). */
+const YES_NO = /\[[yY]\/[nN]\]/;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -67,24 +73,24 @@ function downloader(system: LaneSystem): 'curl' | 'wget' {
   return system === 'debian-wget' || system === 'busybox' ? 'wget' : 'curl';
 }
 
-function fetchToStdout(system: LaneSystem): string {
-  return downloader(system) === 'curl' ? `curl -fsSL ${CDN_URL}` : `wget -qO- ${CDN_URL}`;
+function fetchToStdout(system: LaneSystem, url: string): string {
+  return downloader(system) === 'curl' ? `curl -fsSL ${url}` : `wget -qO- ${url}`;
 }
 
-/** The command that starts the installer the way a user would, with these flags. */
-export function launchCommand(lane: Lane, launch: Launch, system: LaneSystem, flags: string[] = []): string {
+/** The command that starts the installer at `url` the way a user would, with these flags. */
+export function launchCommand(lane: Lane, launch: Launch, system: LaneSystem, url: string, flags: string[] = []): string {
   const sh = lane.shell.join(' ');
   const args = flags.map(quote).join(' ');
   switch (launch) {
     case 'pipe':
-      if (flags.length > 0) return launchCommand(lane, 'file', system, flags);
-      return `${fetchToStdout(system)} | ${sh}`;
+      if (flags.length > 0) return launchCommand(lane, 'file', system, url, flags);
+      return `${fetchToStdout(system, url)} | ${sh}`;
     case 'file': {
-      const save = downloader(system) === 'curl' ? `curl -fsSL -o /tmp/install.sh ${CDN_URL}` : `wget -qO /tmp/install.sh ${CDN_URL}`;
+      const save = downloader(system) === 'curl' ? `curl -fsSL -o /tmp/install.sh ${url}` : `wget -qO /tmp/install.sh ${url}`;
       return `${save} && ${sh} /tmp/install.sh${args ? ` ${args}` : ''}`;
     }
     case 'stdin-args':
-      return `${fetchToStdout(system)} | ${sh} -s -- --yes${args ? ` ${args}` : ''}`;
+      return `${fetchToStdout(system, url)} | ${sh} -s -- --yes${args ? ` ${args}` : ''}`;
   }
 }
 
@@ -132,12 +138,16 @@ function json(r: ScenarioResult, rel: string): Record<string, unknown> | undefin
   }
 }
 
-const configured: Check = (r) => {
+const configured: Check = (r, input) => {
   const s = json(r, SETTINGS);
   if (!s) return `${SETTINGS} missing or not JSON`;
   const env = (s.env ?? {}) as Record<string, unknown>;
   if (env.ANTHROPIC_AUTH_TOKEN !== KEY) return `${SETTINGS}: ANTHROPIC_AUTH_TOKEN is not the exact key`;
-  if (env.ANTHROPIC_BASE_URL !== BASE_URL) return `${SETTINGS}: ANTHROPIC_BASE_URL is ${String(env.ANTHROPIC_BASE_URL)}`;
+  const want = input.subject.baseUrl;
+  if (env.ANTHROPIC_BASE_URL !== want) return `${SETTINGS}: ANTHROPIC_BASE_URL is ${String(env.ANTHROPIC_BASE_URL)}, expected ${want}`;
+  for (const [name, value] of Object.entries(input.subject.extraEnv)) {
+    if (env[name] !== value) return `${SETTINGS}: ${name} is ${JSON.stringify(env[name])}, expected ${JSON.stringify(value)} (the profile's)`;
+  }
   const mode = r.inventory[SETTINGS]?.mode;
   if (mode !== 0o600) return `${SETTINGS}: mode ${mode?.toString(8)}, expected 600`;
   const c = json(r, CLAUDE_JSON);
@@ -154,16 +164,17 @@ const claudeInstalled: Check = (r) => {
 
 function nodeFetched(platform: string, ext: 'tar.xz' | 'tar.gz'): Check {
   return (r, input) => {
+    const { nodeHost, nodePrefix, nodeMajor } = input.subject;
     const file = `${nodeDistName(input.fixtures.mirror.version, platform)}.${ext}`;
-    const urls = r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).map((q) => `${q.url} ${q.status}`);
-    const want = [`${CN_MIRRORS.nodePrefix}/latest-v22.x/SHASUMS256.txt 200`, `${CN_MIRRORS.nodePrefix}/latest-v22.x/${file} 200`];
-    if (urls.join(',') !== want.join(',')) return `${CN_MIRRORS.nodeHost} requests ${JSON.stringify(urls)}, expected ${JSON.stringify(want)}`;
+    const urls = r.requests.filter((q) => q.host === nodeHost).map((q) => `${q.url} ${q.status}`);
+    const want = [`${nodePrefix}/latest-v${nodeMajor}.x/SHASUMS256.txt 200`, `${nodePrefix}/latest-v${nodeMajor}.x/${file} 200`];
+    if (urls.join(',') !== want.join(',')) return `${nodeHost} requests ${JSON.stringify(urls)}, expected ${JSON.stringify(want)}`;
     return transcriptHas(`Verified ${file} against SHASUMS256.txt`)(r, input);
   };
 }
 
-const nothingFetchedButScript: Check = (r) => {
-  const other = r.requests.filter((q) => !(q.host === 'cdn.ccenv.test' && q.url === '/zhipu/install.sh'));
+const nothingFetchedButScript: Check = (r, input) => {
+  const other = r.requests.filter((q) => !(q.host === HOSTS.cdn && q.url === input.subject.installPath));
   return other.length === 0 ? undefined : `unexpected requests: ${other.map((q) => q.host + q.url).join(', ')}`;
 };
 
@@ -197,7 +208,7 @@ const COLLECT = [SETTINGS, CLAUDE_JSON, '.profile'];
 function installStep(input: CellInput, system: LaneSystem, opts: { env?: Record<string, string>; pty?: PtyAnswer[]; flags?: string[] } = {}): ScenarioStep {
   return {
     name: 'install',
-    command: launchCommand(input.lane, input.launch, system, opts.flags),
+    command: launchCommand(input.lane, input.launch, system, input.subject.installUrl, opts.flags),
     env: { ...PROXY_ENV, ...(opts.env ?? { CCENV_API_KEY: KEY }) },
     ...(opts.pty ? { pty: opts.pty } : {}),
     timeoutMs: input.golden ? 600_000 : 180_000,
@@ -208,12 +219,12 @@ function base(input: CellInput, machine: Machine, system: LaneSystem = input.lan
   return { system, registry: input.golden ? 'real' : 'stand-in', toolbox: toolbox(machine, input.fixtures), collect: COLLECT, inventory: true };
 }
 
-function faultScenario(id: string, title: string, fault: Fault, message: RegExp): Scenario {
+function faultScenario(id: string, title: string, fault: (s: Subject) => Fault, message: (s: Subject) => RegExp): Scenario {
   return {
     id,
     title,
-    build: (input) => ({ ...base(input, 'bare'), faults: [fault], steps: [installStep(input, input.lane.system)] }),
-    check: run([exitIs(3), transcriptHas(message), homeEmpty]),
+    build: (input) => ({ ...base(input, 'bare'), faults: [fault(input.subject)], steps: [installStep(input, input.lane.system)] }),
+    check: (r, input) => run([exitIs(3), transcriptHas(message(input.subject)), homeEmpty])(r, input),
   };
 }
 
@@ -236,7 +247,11 @@ export const SCENARIOS: Scenario[] = [
       if (input.golden) {
         checks.push(exitIs(0, 'use'), (res) => {
           const call = res.apiCalls.find((c) => c.lastUserText === 'hello' && c.status === 200);
-          return call?.authorization === `Bearer ${KEY}` && call.host === 'open.bigmodel.cn' ? undefined : 'claude -p did not call open.bigmodel.cn with the key';
+          const { apiHost, expectedModel } = input.subject;
+          if (!call) return `claude -p made no successful call to ${apiHost} (calls: ${res.apiCalls.map((c) => `${c.host} ${c.status}`).join(', ') || 'none'})`;
+          if (call.host !== apiHost || call.authorization !== `Bearer ${KEY}`) return `claude -p did not call ${apiHost} with the key (called ${call.host})`;
+          if (expectedModel && call.model !== expectedModel) return `claude -p asked for model ${String(call.model)}, expected the profile's ${expectedModel}`;
+          return undefined;
         });
       }
       return run(checks)(r, input);
@@ -260,7 +275,7 @@ export const SCENARIOS: Scenario[] = [
     build: (input) => ({ ...base(input, 'bare', 'debian-wget'), steps: [installStep(input, 'debian-wget')] }),
     check: run([
       exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz'),
-      (r) => (r.requests.filter((q) => q.host === CN_MIRRORS.nodeHost).every((q) => /wget/i.test(String(q.headers['user-agent']))) ? undefined : 'Node was not fetched with wget'),
+      (r, input) => (r.requests.filter((q) => q.host === input.subject.nodeHost).every((q) => /wget/i.test(String(q.headers['user-agent']))) ? undefined : 'Node was not fetched with wget'),
     ]),
   },
   {
@@ -305,7 +320,7 @@ export const SCENARIOS: Scenario[] = [
     title: 'key typed at a terminal',
     build: (input) => ({
       ...base(input, 'node-and-claude'),
-      steps: [installStep(input, input.lane.system, { env: {}, pty: [{ when: PROMPT, send: `${KEY}\r` }, { when: '[y/N]', send: '\r' }] })],
+      steps: [installStep(input, input.lane.system, { env: {}, pty: [{ when: input.subject.prompt, send: `${KEY}\r` }, ...(input.subject.profile.models ? [{ when: YES_NO, send: '\r' }] : [])] })],
     }),
     check: run([exitIs(0), configured, keyNotShown]),
   },
@@ -318,7 +333,7 @@ export const SCENARIOS: Scenario[] = [
         installStep(input, input.lane.system),
         {
           name: 'again',
-          command: `touch /tmp/before && sleep 1 && ${launchCommand(input.lane, input.launch, input.lane.system)} && find "$HOME" -newer /tmp/before ! -type d | sed 's/^/CHANGED /'`,
+          command: `touch /tmp/before && sleep 1 && ${launchCommand(input.lane, input.launch, input.lane.system, input.subject.installUrl)} && find "$HOME" -newer /tmp/before ! -type d | sed 's/^/CHANGED /'`,
           env: { ...PROXY_ENV, CCENV_API_KEY: KEY },
         },
       ],
@@ -340,18 +355,18 @@ export const SCENARIOS: Scenario[] = [
       steps: [
         seed({ [SETTINGS]: USER_SETTINGS, [CLAUDE_JSON]: USER_CLAUDE_JSON }),
         installStep(input, input.lane.system),
-        { name: 'uninstall', command: launchCommand(input.lane, input.launch, input.lane.system, ['--uninstall']), env: PROXY_ENV },
+        { name: 'uninstall', command: launchCommand(input.lane, input.launch, input.lane.system, input.subject.installUrl, ['--uninstall']), env: PROXY_ENV },
       ],
     }),
     check: run([exitIs(0, 'install'), exitIs(0, 'uninstall'), fileIs(SETTINGS, USER_SETTINGS), fileIs(CLAUDE_JSON, USER_CLAUDE_JSON)]),
   },
-  faultScenario('tampered-tarball', 'tampered Node tarball', { host: CN_MIRRORS.nodeHost, path: '*.tar.*', kind: 'corrupt' }, /Checksum mismatch/),
-  faultScenario('mirror-404', 'mirror answers 404', { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'status', status: 404 }, /Download failed: https:\/\/npmmirror\.com/),
-  faultScenario('mirror-html', 'mirror answers an HTML page', { host: CN_MIRRORS.nodeHost, path: '*/SHASUMS256.txt', kind: 'html' }, /is not a Node\.js SHASUMS256\.txt/),
+  faultScenario('tampered-tarball', 'tampered Node tarball', (s) => ({ host: s.nodeHost, path: '*.tar.*', kind: 'corrupt' }), () => /Checksum mismatch/),
+  faultScenario('mirror-404', 'mirror answers 404', (s) => ({ host: s.nodeHost, path: '*/SHASUMS256.txt', kind: 'status', status: 404 }), (s) => new RegExp(`Download failed: ${escapeRegExp(s.nodeMirrorUrl)}/`)),
+  faultScenario('mirror-html', 'mirror answers an HTML page', (s) => ({ host: s.nodeHost, path: '*/SHASUMS256.txt', kind: 'html' }), () => /is not a Node\.js SHASUMS256\.txt/),
   {
     id: 'truncated-script',
     title: 'connection cut mid-script',
-    build: (input) => ({ ...base(input, 'node-and-claude'), faults: [{ host: 'cdn.ccenv.test', path: '/zhipu/install.sh', kind: 'truncate' }], steps: [installStep(input, input.lane.system)] }),
+    build: (input) => ({ ...base(input, 'node-and-claude'), faults: [{ host: HOSTS.cdn, path: input.subject.installPath, kind: 'truncate' }], steps: [installStep(input, input.lane.system)] }),
     check: run([(r) => (r.exitCode !== 0 ? undefined : 'exit 0 after a truncated script'), homeEmpty, nothingFetchedButScript, (r) => (r.transcript.includes('Setting up Claude Code') ? 'part of the script ran' : undefined)]),
   },
   {

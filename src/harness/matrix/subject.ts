@@ -1,0 +1,68 @@
+// The profile a matrix run tests: every fact a scenario needs about the installers under test —
+// where they are served, which hosts they call, the prompt they show, the settings they must
+// write — derived from the resolved profile, so any provider's own profile runs the same table.
+import type { Profile } from '../../profile/schema.js';
+import { HOSTS } from '../sites.js';
+
+export interface Subject {
+  profile: Profile;
+  id: string;
+  /** Where install.sh is served in the sandbox (the CDN host answers from the built tree). */
+  installPath: string;
+  installUrl: string;
+  /** The Node.js mirror the installers use (the profile's, or its region's default), without a trailing slash. */
+  nodeMirrorUrl: string;
+  nodeHost: string;
+  nodePrefix: string;
+  /** The npm registry Claude Code comes from. */
+  registryUrl: string;
+  registryHost: string;
+  /** The API the installers point Claude Code at. */
+  baseUrl: string;
+  apiHost: string;
+  /** The key-prompt text the installer shows on a terminal. */
+  prompt: string;
+  /** The Node major the installer fetches, and the exact release when the profile pins one. */
+  nodeMajor: number;
+  pinnedNode?: string;
+  /** The model Claude Code's main request carries (the mapping's Opus name, when applied by default). */
+  expectedModel?: string;
+  /** Settings `env` entries the profile adds (besides key and base URL), with their values. */
+  extraEnv: Record<string, string>;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function subjectOf(profile: Profile): Subject {
+  const mirror = trimSlash(profile.node.mirror ?? 'https://nodejs.org/dist');
+  const registry = trimSlash(profile.npmRegistry ?? 'https://registry.npmjs.org');
+  const mirrorUrl = new URL(mirror);
+  const installPath = `/${profile.id}/install.sh`;
+  const models = profile.models?.enabledByDefault ? profile.models : undefined;
+  const extraEnv: Record<string, string> = { ...(profile.env ?? {}) };
+  if (models) {
+    extraEnv.ANTHROPIC_DEFAULT_OPUS_MODEL = models.opus;
+    extraEnv.ANTHROPIC_DEFAULT_SONNET_MODEL = models.sonnet;
+    extraEnv.ANTHROPIC_DEFAULT_HAIKU_MODEL = models.haiku;
+  }
+  return {
+    profile,
+    id: profile.id,
+    installPath,
+    installUrl: `https://${HOSTS.cdn}${installPath}`,
+    nodeMirrorUrl: mirror,
+    nodeHost: mirrorUrl.hostname,
+    nodePrefix: trimSlash(mirrorUrl.pathname),
+    registryUrl: registry,
+    registryHost: new URL(registry).hostname,
+    baseUrl: profile.baseUrl,
+    apiHost: new URL(profile.baseUrl).hostname,
+    prompt: `Enter your ${profile.name.en} API key`,
+    nodeMajor: profile.node.pin ? Number(profile.node.pin.version.split('.')[0]) : profile.node.minimum,
+    ...(profile.node.pin ? { pinnedNode: profile.node.pin.version } : {}),
+    ...(models ? { expectedModel: models.opus } : {}),
+    extraEnv,
+  };
+}

@@ -59,6 +59,7 @@ export const testCommand: CommandModule<object, TestOptions> = {
         nodeVersion: argv['node-version'],
         images: list(argv.images),
         imageBases,
+        prepareOnly: argv.prepare,
       },
       {
         log: (line) => console.log(line),

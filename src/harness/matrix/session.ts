@@ -11,7 +11,8 @@ import { expandMatrix, type Cell, type NotExecuted } from './cells.js';
 import { LANES } from './lanes.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { junitXmlSuites, resultsTable, summary } from './report.js';
-import { runMatrix, type CellResult, type MatrixRun } from './run.js';
+import { mirrorNodeVersion, runMatrix, type CellResult, type MatrixRun } from './run.js';
+import { DEFAULT_NODE_VERSION } from '../node-mirror.js';
 import { SCENARIOS } from './scenarios.js';
 import { subjectOf } from './subject.js';
 
@@ -31,6 +32,8 @@ export interface TestRequest {
   nodeVersion?: string | undefined;
   images: string[];
   imageBases: Record<string, string>;
+  /** Only fetch and build the fixtures, then stop. */
+  prepareOnly?: boolean;
 }
 
 export interface TestIo {
@@ -100,6 +103,23 @@ function logCell(dir: string, profile: string, r: CellResult): string {
   return file;
 }
 
+/** The fixture step: one line per fixture (fetched or built, with its size; or cached). */
+async function prepare(profiles: Profile[], nodeVersion: string | undefined, io: TestIo): Promise<boolean> {
+  let versions: string[];
+  try {
+    versions = profiles.length === 0 ? [nodeVersion ?? DEFAULT_NODE_VERSION] : [...new Set(profiles.map((p) => mirrorNodeVersion(subjectOf(p), nodeVersion)))];
+  } catch (err) {
+    throw new TestInputError((err as Error).message);
+  }
+  const { prepareFixtures } = await import('../prepare.js');
+  const started = Date.now();
+  const r = await prepareFixtures({ set: 'matrix', nodeVersions: versions, log: (line) => io.log(`prepare: ${line}`) });
+  const failed = r.results.filter((x) => x.status === 'failed');
+  for (const f of failed) io.error(`prepare: ${f.name} failed${f.required ? '' : ' (its cells will say not executed)'}: ${f.detail ?? ''}`);
+  io.log(`prepare: ${r.results.length - failed.length} of ${r.results.length} fixtures ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return r.ok;
+}
+
 export async function runTests(req: TestRequest, io: TestIo): Promise<number> {
   try {
     return await runTestsOrThrow(req, io);
@@ -113,6 +133,10 @@ export async function runTests(req: TestRequest, io: TestIo): Promise<number> {
 }
 
 async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
+  if (req.prepareOnly) {
+    const profiles = req.profiles.length > 0 ? loadProfiles(req.profiles) : [];
+    return (await prepare(profiles, req.nodeVersion, io)) ? 0 : 1;
+  }
   const profiles = loadProfiles(req.profiles);
   unknownNames(req.lanes, LANES.map((l) => l.id), 'lane');
   unknownNames(req.scenarios, SCENARIOS.map((s) => s.id), 'scenario');
@@ -120,6 +144,7 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
   mkdirSync(out, { recursive: true });
   const runner = await pickRunner(req.sandbox);
   for (const s of await detectRunners()) io.log(`sandbox ${s.name}: ${s.available ? 'available' : 'not available'} (${s.detail})`);
+  if (!(await prepare(profiles, req.nodeVersion, io))) throw new TestInputError('a fixture the cells need could not be prepared (above)');
   let dist: string;
   if (req.dist) {
     dist = path.resolve(req.dist);
@@ -163,8 +188,8 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
     io.log(`\n${profile.id}\n${resultsTable(run)}`);
     const failed = run.results.filter((r) => r.status === 'fail');
     if (failed.length > 0) {
-      io.log(`\n${profile.id}: ${failed.length} failed cell(s), logs:`);
-      for (const r of failed) io.log(`  ${r.id}\n    ${r.problems.join('\n    ')}\n    log: ${logCell(out, profile.id, r)}`);
+      io.log(`\n${profile.id}: ${failed.length} failed cell(s); what each installer printed:`);
+      for (const r of failed) io.log(`  ${r.id}: log: ${logCell(out, profile.id, r)}`);
     }
   }
   const junit = path.resolve(req.junit ?? path.join(out, 'junit.xml'));

@@ -3,7 +3,7 @@
 import { apiStubSite, type ApiStubOptions } from './api-stub.js';
 import type { Site } from './fixture-server.js';
 import { npmRegistrySite, type RegistrySnapshot } from './npm-registry.js';
-import { staticSite } from './static-site.js';
+import { staticSite } from '../http/static-site.js';
 import { REGION_DEFAULTS } from '../profile/regions.js';
 
 export type SiteSpec =

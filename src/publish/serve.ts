@@ -2,8 +2,8 @@
 // certificate, for trying the installers before uploading them — and for the e2e harness.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startFixtureServer, type RecordedRequest } from '../harness/fixture-server.js';
-import { staticSite } from '../harness/static-site.js';
+import { startHttpServer, type RequestRecord } from '../http/server.js';
+import { staticSite } from '../http/static-site.js';
 import { headersFor } from './headers.js';
 
 export interface ServeOptions {
@@ -22,7 +22,7 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-export function formatRequest(r: RecordedRequest): string {
+export function formatRequest(r: RequestRecord): string {
   return `${r.time} ${r.method} ${r.url} ${r.status} ${r.responseBytes}`;
 }
 
@@ -31,12 +31,12 @@ export async function serveDirectory(opts: ServeOptions): Promise<ServeHandle> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`serve: not a folder: ${opts.dir}`);
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 8080;
-  const server = await startFixtureServer({
+  const server = await startHttpServer({
     // the headers a static host gets from dist/_headers
     sites: [staticSite('*', { dir, name: 'dist', headersFor })],
     listenHost: host,
     ...(opts.tls ? { tls: opts.tls, httpsPort: port } : { httpPort: port }),
-    ...(opts.log ? { onRequest: (r: RecordedRequest) => opts.log?.(formatRequest(r)) } : {}),
+    ...(opts.log ? { onRequest: (r: RequestRecord) => opts.log?.(formatRequest(r)) } : {}),
   });
   const actual = (opts.tls ? server.httpsPort : server.httpPort) as number;
   const shownHost = host.includes(':') ? `[${host}]` : host;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startFixtureServer, tamperHashes, type FixtureServer } from '../../src/harness/fixture-server.js';
-import { staticSite } from '../../src/harness/static-site.js';
+import { staticSite } from '../../src/http/static-site.js';
 import { ensureTestCa, type TestCa } from '../../src/harness/test-ca.js';
 import { curl } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // leaving the root). Symbolic links inside the folder are followed (latest-v22.x → v22.23.3).
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FixtureRequest, FixtureResponse, Handler, Site } from './fixture-server.js';
+import type { Handler, Site, SiteRequest, SiteResponse } from './server.js';
 
 const TYPES: [RegExp, string][] = [
   [/\.sh$/, 'text/x-shellscript; charset=utf-8'],
@@ -56,7 +56,7 @@ export interface StaticSiteOptions {
 }
 
 export function staticHandler(opts: StaticSiteOptions): Handler {
-  return (req: FixtureRequest): FixtureResponse => {
+  return (req: SiteRequest): SiteResponse => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return { status: 405, headers: { allow: 'GET, HEAD', 'content-type': 'text/plain' }, body: 'method not allowed\n' };
     }

@@ -52,7 +52,7 @@ e2e: compile
 
 # The shell × scenario matrix alone (CCENV_SANDBOX=auto|bwrap|podman|docker picks the runner).
 matrix: compile
-	node out/src/harness/matrix/main.js $(ARGS)
+	$(CLI) test --profile zhipu --dist dist --out .cache/matrix $(ARGS)
 
 # Every benchmark figure against its floor and goal, on this machine; writes bench/results.md and
 # bench/results.json (minutes: it runs the matrix); make deps brings strace for the per-step profiles.

@@ -18,7 +18,7 @@ import { PROXY_USER_ENV, runScenario, type ScenarioResult } from '../../src/harn
 import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 import { REGION_DEFAULTS } from '../../src/profile/regions.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { readyMachines } from './support.js';
 import { runPs1 } from './ps1-support.js';
 

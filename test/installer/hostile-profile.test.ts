@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { loadProfileFile } from '../../src/profile/load.js';
 import { repoPath } from '../../src/paths.js';
 import { allShells } from '../../src/harness/shells.js';
-import { runInstaller } from '../../src/harness/run-installer.js';
+import { runInstaller } from '../support/run-installer.js';
 import { shellcheck } from '../../src/lint/shellcheck.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { renderForTest } from '../support/render.js';
 import { envOf, readyMachine } from './support.js';
 

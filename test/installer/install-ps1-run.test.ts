@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { repoPath } from '../../src/paths.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { addNpmClaude } from './npm-claude.js';
 import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';

@@ -4,8 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { existsSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
-import { runInstaller } from '../../src/harness/run-installer.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { runInstaller } from '../support/run-installer.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { addNpmClaude } from './npm-claude.js';
 import {

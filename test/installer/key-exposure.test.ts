@@ -3,9 +3,9 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { allShells, shellByName } from '../../src/harness/shells.js';
-import { runInstaller, installerEnv } from '../../src/harness/run-installer.js';
+import { runInstaller, installerEnv } from '../support/run-installer.js';
 import { runInPty } from '../../src/harness/pty.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { repoPath } from '../../src/paths.js';
 import { envOf, readyMachine, ZHIPU_SCRIPT } from './support.js';
 

@@ -5,7 +5,7 @@
 // (over 4 KB, like any real one) that answers --version and logs each run to the machine's argv log.
 import { linkSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { CLAUDE_CODE_VERSION } from '../../src/harness/npm-registry.js';
 
 /** The stub @anthropic-ai/claude-code ships as bin/claude.exe (its first lines, as published), logging its runs. */

@@ -4,8 +4,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { shellByName } from '../../src/harness/shells.js';
-import { runInstaller } from '../../src/harness/run-installer.js';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
+import { runInstaller } from '../support/run-installer.js';
+import type { FakeMachine } from '../support/fake-machine.js';
 import { envOf, readyMachine, ZHIPU_SCRIPT } from './support.js';
 
 const KEY = 'sk-npm-canary-31415';

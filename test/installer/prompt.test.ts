@@ -2,7 +2,7 @@
 // transcript, echo restored even after Ctrl-C.
 import { describe, expect, test } from 'vitest';
 import { runInPty } from '../../src/harness/pty.js';
-import { installerEnv } from '../../src/harness/run-installer.js';
+import { installerEnv } from '../support/run-installer.js';
 import { repoPath } from '../../src/paths.js';
 import { envOf, HOSTILE_KEY, readyMachines, snapshotTree } from './support.js';
 

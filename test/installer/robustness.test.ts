@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
-import { runInstaller } from '../../src/harness/run-installer.js';
+import { runInstaller } from '../support/run-installer.js';
 import { readyMachines, snapshotTree, ZHIPU_SCRIPT } from './support.js';
 import { CN_MIRRORS } from '../../src/harness/sites.js';
 

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect } from 'vitest';
-import { installerEnv } from '../../src/harness/run-installer.js';
+import { installerEnv } from '../support/run-installer.js';
 import { runInPty } from '../../src/harness/pty.js';
 import { repoPath } from '../../src/paths.js';
 import { snapshotTree } from '../installer/support.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect } from 'vitest';
-import { installerEnv } from '../../src/harness/run-installer.js';
+import { installerEnv } from '../support/run-installer.js';
 import { ZHIPU_SCRIPT } from '../installer/support.js';
 import { corpusFile, put, run, sandbox, type Sandbox } from '../configure/harness.js';
 import { capture, configuredWith, describeConfig, onboarded, reliabilityCase, snapshotConfig, verdict, type Captured, type ConfigSnapshot } from './case.js';

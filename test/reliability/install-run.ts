@@ -3,8 +3,8 @@
 // user's files.
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import type { FakeMachine } from '../../src/harness/fake-machine.js';
-import { runInstaller, type InstallerRun } from '../../src/harness/run-installer.js';
+import type { FakeMachine } from '../support/fake-machine.js';
+import { runInstaller, type InstallerRun } from '../support/run-installer.js';
 import { shellByName } from '../../src/harness/shells.js';
 import { readyMachine, ZHIPU_ENV, ZHIPU_SCRIPT } from '../installer/support.js';
 import { describeConfig, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';

@@ -2,7 +2,7 @@
 // fake machine, in its own session so no controlling terminal is inherited.
 import { execa } from 'execa';
 import type { FakeMachine } from './fake-machine.js';
-import type { Shell } from './shells.js';
+import type { Shell } from '../../src/harness/shells.js';
 
 export interface InstallerRun {
   exitCode: number;

@@ -3,7 +3,7 @@
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASIC_TOOLS, findProgram } from './tools.js';
+import { BASIC_TOOLS, findProgram } from '../../src/harness/tools.js';
 
 
 export interface MachineOptions {

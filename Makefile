@@ -25,7 +25,6 @@ lint: compile
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
 	$(CLI) build --out dist --no-versioned --check
 
-RELIABILITY_REPORT := node out/src/harness/reliability/report.js
 # Tests run against a frozen cache: a test that would download or build a fixture fails at once
 # with "… is not prepared" instead of spending its own timeout on it (src/harness/cache.ts).
 FROZEN := CCENV_CACHE_FROZEN=1
@@ -38,14 +37,12 @@ prepare: compile
 test: prepare
 	$(CLI) build --out dist --no-versioned --check
 	rm -rf .cache/reliability
-	$(FROZEN) $(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
-	$(RELIABILITY_REPORT) .cache/reliability.md
+	$(FROZEN) RELIABILITY_REPORT=.cache/reliability.md $(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json
 
 # The reliability campaign alone; rewrites docs/reliability.md (the committed record) from its results.
 reliability: prepare
 	rm -rf .cache/reliability
-	$(FROZEN) $(VITEST) run test/reliability
-	$(RELIABILITY_REPORT)
+	$(FROZEN) RELIABILITY_REPORT=docs/reliability.md $(VITEST) run test/reliability
 
 e2e: compile
 	$(VITEST) run test/e2e

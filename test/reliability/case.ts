@@ -3,7 +3,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { expect, test } from 'vitest';
-import { writeRecord, type Area, type Outcome } from '../../src/harness/reliability/records.js';
+import { writeRecord, type Area, type Outcome } from './records.js';
 
 export interface CaseSpec {
   area: Area;

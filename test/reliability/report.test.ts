@@ -1,7 +1,7 @@
 // docs/reliability.md is rendered from records: totals add up, failures stand out, cells stay cells.
 import { expect, test } from 'vitest';
-import { renderReport, totalsOf } from '../../src/harness/reliability/report.js';
-import type { CaseRecord } from '../../src/harness/reliability/records.js';
+import { renderReport, totalsOf } from './report.js';
+import type { CaseRecord } from './records.js';
 
 const pass: CaseRecord = {
   area: 'files',

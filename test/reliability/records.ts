@@ -2,7 +2,7 @@
 // it. Each test writes its own file (tests run in parallel workers), so no file is shared.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoPath } from '../../paths.js';
+import { repoPath } from '../../src/paths.js';
 
 export const AREAS = ['files', 'environment', 'faults', 'hostile values', 'secret hygiene'] as const;
 export type Area = (typeof AREAS)[number];

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
-import { cachePath } from '../harness/cache.js';
+import { cachePath } from '../cache-dir.js';
 import { readCached, sha256, writeCached } from '../render/bundle-cache.js';
 import type { ConfigurePlan } from './plan.js';
 import { withNodeGuard } from './node-guard.js';

@@ -6,18 +6,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { cacheRoot } from '../cache-dir.js';
 
-export function cacheRoot(): string {
-  if (process.env.CCENV_CACHE_DIR) return process.env.CCENV_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
-  return path.join(base, 'ccenv');
-}
-
-export function cachePath(...parts: string[]): string {
-  return path.join(cacheRoot(), ...parts);
-}
+// the location is product code (ccenv build caches there too); the harness's cache builds on it
+export { cacheRoot, cachePath } from '../cache-dir.js';
 
 export function shortHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);

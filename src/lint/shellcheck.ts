@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { cachePath } from '../harness/cache.js';
+import { cachePath } from '../cache-dir.js';
 
 export const SHELL_DIALECTS = ['sh', 'dash', 'bash', 'ksh'] as const;
 

@@ -2,8 +2,8 @@
 // Debian rootfs; busybox-only is a system with nothing but busybox; macos is a Darwin-flavoured lane.
 import { ROOTFS_KINDS, type RootfsKind } from '../rootfs.js';
 
-/** A rootfs of rootfs.ts, the host's root (macOS lane), or a public image (images.ts). */
-export type LaneSystem = RootfsKind | 'host' | `image:${string}`;
+/** A rootfs of rootfs.ts, the host's root (macOS lane), a public image (images.ts), or Wine (the cmd lane: wine-cells.ts, no sandbox). */
+export type LaneSystem = RootfsKind | 'host' | `image:${string}` | 'wine';
 
 export interface Lane {
   id: string;
@@ -13,6 +13,8 @@ export interface Lane {
   takesArgsFromStdin: boolean;
   system: LaneSystem;
   note: string;
+  /** The script the lane runs (default install.sh); its scenarios come from lane-scenarios.ts. */
+  installer?: 'install.ps1';
 }
 
 export const LANES: Lane[] = [
@@ -26,6 +28,10 @@ export const LANES: Lane[] = [
   { id: 'posh', shell: ['/usr/bin/posh'], takesArgsFromStdin: false, system: 'debian', note: 'posh 0.14 (no -s)' },
   { id: 'busybox-ash', shell: ['/bin/busybox', 'ash'], takesArgsFromStdin: true, system: 'debian', note: 'busybox ash on Debian' },
   { id: 'busybox-only', shell: ['/bin/sh'], takesArgsFromStdin: true, system: 'busybox', note: 'a system with only busybox (sh, wget, tar, sha256sum)' },
+  // install.ps1 under the host's PowerShell 7 over the host root (bwrap only; not executed without pwsh).
+  { id: 'pwsh', shell: ['pwsh'], takesArgsFromStdin: false, system: 'host', note: 'install.ps1 under pwsh 7 on Linux', installer: 'install.ps1' },
+  // install.cmd under Wine's cmd.exe, outside any sandbox: wine-cells.ts runs these cells, one at a time.
+  { id: 'cmd', shell: ['cmd', '/c'], takesArgsFromStdin: false, system: 'wine', note: "install.cmd under Wine's cmd.exe (Windows node.exe, curl/tar/certutil shims)" },
   { id: 'macos', shell: ['/usr/bin/bash', '--posix'], takesArgsFromStdin: true, system: 'host', note: 'uname says Darwin; shasum, no sha256sum; bsdtar as tar' },
   // Public images as shipped, under their own /bin/sh (dash, dash, bash, busybox ash): container
   // engines only (a user's CI, or --images here with a local stand-in base).

@@ -13,8 +13,11 @@ import type { Cell, NotExecuted } from './cells.js';
 import { ensurePublicImage, imageRecipe, type ImageRecipe } from '../images.js';
 import { engineEnv } from '../runners.js';
 import { laneById, laneImage, rootfsKind } from './lanes.js';
-import { KEY, scenarioById, type CellInput, type Fixtures } from './scenarios.js';
+import { KEY, type CellInput, type Fixtures } from './scenarios.js';
+import { scenarioFor } from './lane-scenarios.js';
+import { findPwsh } from '../powershell.js';
 import type { Subject } from './subject.js';
+import { disposeWineCells, missingCmdTools, prepareWineCells, runWineCell, type WineCells } from './wine-cells.js';
 
 /** Scenarios that download no Node.js. */
 const LIGHT = new Set(['node-and-claude', 'user-settings', 'invalid-settings', 'no-terminal-no-key', 'key-at-pty', 'uninstall', 'truncated-script', 'rerun']);
@@ -82,7 +85,8 @@ export async function cellFixtures(cells: Cell[], nodeVersion: string = DEFAULT_
     ensureCurrentNode(),
     cells.some((c) => c.golden) ? ensureClaudeCodeSnapshot() : Promise.resolve(undefined),
   ]);
-  return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}) };
+  const pwsh = findPwsh();
+  return { mirror, standIn, currentNode, oldNode: hostNodeBinary(), ...(claudeCode ? { claudeCode } : {}), ...(pwsh ? { pwsh } : {}) };
 }
 
 function cellInput(cell: Cell, fixtures: Fixtures, subject: Subject): CellInput {
@@ -103,10 +107,16 @@ export function subjectSites(subject: Subject, dist: string, nodeMirror: string,
 type RootfsCache = (kind: RootfsKind) => Promise<string>;
 
 async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, rootfsOf: RootfsCache, images: Map<string, Promise<string>>): Promise<CellResult> {
-  const scenario = scenarioById(cell.scenario);
+  const scenario = scenarioFor(cell.lane, cell.scenario);
   const input = cellInput(cell, fixtures, opts.subject);
   const { system, registry, ...options } = scenario.build(input);
   const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch };
+  if (input.lane.installer === 'install.ps1') {
+    const why = !fixtures.pwsh
+      ? 'no pwsh: install PowerShell 7 (https://aka.ms/install-powershell, or `dotnet tool install --global PowerShell`; make deps does it where dotnet exists) to run install.ps1'
+      : opts.runner.name !== 'bwrap' ? `install.ps1 runs under the host's pwsh over the host root, which only bwrap can show read-only; ${opts.runner.name} needs a rootfs` : undefined;
+    if (why) return { ...head, status: 'not-executed', problems: [why], exitCode: null, durationMs: 0 };
+  }
   if (system === 'host' && opts.runner.name !== 'bwrap') {
     return { ...head, status: 'not-executed', problems: [`the ${system} lane runs over the host's root, which only bwrap can show read-only; ${opts.runner.name} needs a rootfs`], exitCode: null, durationMs: 0 };
   }
@@ -148,9 +158,25 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
   }
 }
 
+const onWine = (c: Cell) => laneById(c.lane).system === 'wine';
+
+/** A cmd-lane cell: not executed without Wine, failed when its machine could not be set up. */
+async function runCmdCell(cell: Cell, machine: Promise<WineCells> | undefined): Promise<CellResult> {
+  const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch, exitCode: null, durationMs: 0 };
+  if (!machine) return { ...head, status: 'not-executed', problems: [missingCmdTools() ?? 'no Wine machine'] };
+  let w: WineCells;
+  try {
+    w = await machine;
+  } catch (err) {
+    return { ...head, status: 'fail', problems: [`harness error: the cmd lane's Wine machine: ${(err as Error).message.slice(0, 2000)}`] };
+  }
+  return runWineCell(cell, w);
+}
+
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   const t0 = Date.now();
-  const fixtures = await cellFixtures(opts.cells, mirrorNodeVersion(opts.subject, opts.nodeVersion));
+  const nodeVersion = mirrorNodeVersion(opts.subject, opts.nodeVersion);
+  const fixtures = await cellFixtures(opts.cells, nodeVersion);
   const rootfs = new Map<RootfsKind, Promise<string>>();
   const rootfsOf: RootfsCache = (kind) => {
     let p = rootfs.get(kind);
@@ -159,22 +185,36 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixRun> {
   };
   const images = new Map<string, Promise<string>>();
   // Build the root file systems the cells run on (a scenario may choose its own) before timing them.
-  const kinds = new Set(opts.cells.map((c) => rootfsKind(scenarioById(c.scenario).build(cellInput(c, fixtures, opts.subject)).system)));
+  const kinds = new Set(opts.cells.filter((c) => !onWine(c)).map((c) => rootfsKind(scenarioFor(c.lane, c.scenario).build(cellInput(c, fixtures, opts.subject)).system)));
   await Promise.all([...kinds].filter((k): k is RootfsKind => k !== undefined).map(rootfsOf));
+  // The cmd lane's Wine machine, also set up before the cells are timed.
+  const wine = opts.cells.some(onWine) && !missingCmdTools() ? prepareWineCells(opts.subject, opts.dist, nodeVersion) : undefined;
+  await wine?.catch(() => undefined);
   const t1 = Date.now();
   const results: CellResult[] = [];
   // Heavy cells (the real Claude Code, a Node download) first, so the tail of the run is short ones.
   const weight = (c: Cell) => (c.golden ? 0 : LIGHT.has(c.scenario) ? 2 : 1);
   const queue = [...opts.cells].sort((a, b) => weight(a) - weight(b));
+  // Wine has no sandbox and the cells share one prefix: they run one after another.
+  let wineTurn: Promise<unknown> = Promise.resolve();
+  const inTurn = (cell: Cell): Promise<CellResult> => {
+    const r = wineTurn.then(() => {
+      opts.onStart?.(cell);
+      return runCmdCell(cell, wine);
+    });
+    wineTurn = r.catch(() => undefined);
+    return r;
+  };
   const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, async () => {
     for (let cell = queue.shift(); cell; cell = queue.shift()) {
-      opts.onStart?.(cell);
-      const r = await runCell(cell, fixtures, opts, rootfsOf, images);
+      if (!onWine(cell)) opts.onStart?.(cell);
+      const r = onWine(cell) ? await inTurn(cell) : await runCell(cell, fixtures, opts, rootfsOf, images);
       results.push(r);
       opts.onResult?.(r);
     }
   });
   await Promise.all(workers);
+  if (wine) await wine.then(disposeWineCells, () => undefined);
   for (const n of opts.notExecuted ?? []) {
     const r: CellResult = { id: `${n.lane} / ${n.scenario}${n.launch ? ` / ${n.launch}` : ''}`, lane: n.lane, scenario: n.scenario, ...(n.launch ? { launch: n.launch } : {}), status: 'not-executed', problems: [n.reason], exitCode: null, durationMs: 0 };
     results.push(r);

@@ -15,7 +15,8 @@ import { BASIC_TOOLS } from '../tools.js';
 import type { Lane, LaneSystem } from './lanes.js';
 import type { Subject } from './subject.js';
 
-export type Launch = 'pipe' | 'file' | 'stdin-args';
+/** How the installer is started: install.sh's three ways, and install.ps1's (ps1-scenarios.ts). */
+export type Launch = 'pipe' | 'file' | 'stdin-args' | 'iex' | 'scriptblock';
 export const LAUNCHES: Launch[] = ['pipe', 'file', 'stdin-args'];
 
 export interface Fixtures {
@@ -28,6 +29,8 @@ export interface Fixtures {
   currentNode: string;
   /** The host's Node 20: below the minimum. */
   oldNode: string;
+  /** The host's pwsh (powershell.ts findPwsh()), when there is one. */
+  pwsh?: string;
 }
 
 export interface CellInput {
@@ -51,21 +54,21 @@ export interface Scenario {
 
 /** Every character a shell, JSON or a prompt could trip on. */
 export const KEY = `sk-mx-'"$;&|<>\`%!\\-end`;
-const SETTINGS = '.claude/settings.json';
-const CLAUDE_JSON = '.claude.json';
-const USER_SETTINGS = `{\n  "model": "opus",\n  "env": { "MY_VAR": "kept", "ANTHROPIC_BASE_URL": "https://old.example" },\n  "permissions": { "allow": ["Bash(ls)"] }\n}\n`;
-const USER_CLAUDE_JSON = '{"numStartups": 7, "theme": "dark"}\n';
-const INVALID_SETTINGS = '{ "model": "opus", "env": { "A": 1 }\n';
+export const SETTINGS = '.claude/settings.json';
+export const CLAUDE_JSON = '.claude.json';
+export const USER_SETTINGS = `{\n  "model": "opus",\n  "env": { "MY_VAR": "kept", "ANTHROPIC_BASE_URL": "https://old.example" },\n  "permissions": { "allow": ["Bash(ls)"] }\n}\n`;
+export const USER_CLAUDE_JSON = '{"numStartups": 7, "theme": "dark"}\n';
+export const INVALID_SETTINGS = '{ "model": "opus", "env": { "A": 1 }\n';
 /** A user behind a TLS-inspecting proxy (the fixture CA is in the system bundle only). */
-const PROXY_ENV = { NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
+export const PROXY_ENV = { NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
 /** The yes/no questions (the model mapping's default depends on the profile). */
-const YES_NO = /\[[yY]\/[nN]\]/;
+export const YES_NO = /\[[yY]\/[nN]\]/;
 
-function escapeRegExp(s: string): string {
+export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function quote(s: string): string {
+export function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -91,14 +94,16 @@ export function launchCommand(lane: Lane, launch: Launch, system: LaneSystem, ur
     }
     case 'stdin-args':
       return `${fetchToStdout(system, url)} | ${sh} -s -- --yes${args ? ` ${args}` : ''}`;
+    default:
+      throw new Error(`matrix: ${launch} is not a way to start install.sh`);
   }
 }
 
 // ---- the machine before the run ----
 
-type Machine = 'bare' | 'node-old' | 'node-and-claude';
+export type Machine = 'bare' | 'node-old' | 'node-and-claude';
 
-function toolbox(machine: Machine, f: Fixtures): ScenarioOptions['toolbox'] {
+export function toolbox(machine: Machine, f: Fixtures): ScenarioOptions['toolbox'] {
   switch (machine) {
     case 'bare':
       return undefined;
@@ -110,16 +115,16 @@ function toolbox(machine: Machine, f: Fixtures): ScenarioOptions['toolbox'] {
 }
 
 /** A first step writing files into HOME (as the sandbox user when the cell runs as one). */
-function seed(files: Record<string, string>): ScenarioStep {
+export function seed(files: Record<string, string>): ScenarioStep {
   const lines = Object.entries(files).map(([rel, text]) => `mkdir -p "$(dirname "$HOME/${rel}")" && printf '%s' ${quote(text)} >"$HOME/${rel}"`);
   return { name: 'seed', command: lines.join(' && ') };
 }
 
 // ---- checks ----
 
-type Check = (r: ScenarioResult, input: CellInput) => string | undefined;
+export type Check = (r: ScenarioResult, input: CellInput) => string | undefined;
 
-function exitIs(code: number, step?: string): Check {
+export function exitIs(code: number, step?: string): Check {
   return (r) => {
     const s = step ? r.steps.find((x) => x.name === step) : r.steps[r.steps.length - 1];
     if (!s) return `no step ${step}`;
@@ -178,7 +183,7 @@ const nothingFetchedButScript: Check = (r, input) => {
   return other.length === 0 ? undefined : `unexpected requests: ${other.map((q) => q.host + q.url).join(', ')}`;
 };
 
-function homeHolds(allowed: RegExp): Check {
+export function homeHolds(allowed: RegExp): Check {
   return (r) => {
     const extra = Object.keys(r.inventory).filter((p) => !allowed.test(p));
     return extra.length === 0 ? undefined : `left in HOME: ${extra.slice(0, 5).join(', ')}`;
@@ -190,14 +195,14 @@ function fileIs(rel: string, text: string): Check {
   return (r) => (r.files[rel] === text ? undefined : `${rel} is not byte-identical to what the user had`);
 }
 
-function transcriptHas(text: string | RegExp): Check {
+export function transcriptHas(text: string | RegExp): Check {
   return (r) => {
     const t = r.steps.map((s) => s.transcript).join('\n');
     return (typeof text === 'string' ? t.includes(text) : text.test(t)) ? undefined : `output lacks ${String(text)}`;
   };
 }
 
-function run(checks: Check[]): Scenario['check'] {
+export function run(checks: Check[]): Scenario['check'] {
   return (r, input) => checks.map((c) => c(r, input)).filter((x): x is string => x !== undefined);
 }
 

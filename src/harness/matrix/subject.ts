@@ -10,6 +10,9 @@ export interface Subject {
   /** Where install.sh is served in the sandbox (the CDN host answers from the built tree). */
   installPath: string;
   installUrl: string;
+  /** install.ps1 beside it (the pwsh lane's script). */
+  installPs1Path: string;
+  installPs1Url: string;
   /** The Node.js mirror the installers use (the profile's, or its region's default), without a trailing slash. */
   nodeMirrorUrl: string;
   nodeHost: string;
@@ -52,6 +55,8 @@ export function subjectOf(profile: Profile): Subject {
     id: profile.id,
     installPath,
     installUrl: `https://${HOSTS.cdn}${installPath}`,
+    installPs1Path: `/${profile.id}/install.ps1`,
+    installPs1Url: `https://${HOSTS.cdn}/${profile.id}/install.ps1`,
     nodeMirrorUrl: mirror,
     nodeHost: mirrorUrl.hostname,
     nodePrefix: trimSlash(mirrorUrl.pathname),

@@ -78,7 +78,7 @@ export interface PrepareResult {
 /** Old Node builds the suite runs the configure step and the installer's checks with. */
 export const SUITE_OLD_NODE_VERSIONS = ['18.20.4', '14.21.3'];
 /** Every Wine prefix name the tests use ('' is the shared one of the cmd tests); prepare.test.ts checks the list against test/. */
-export const SUITE_WINE_PREFIXES = ['', 'downloads', 'user-path', 'reliability'];
+export const SUITE_WINE_PREFIXES = ['', 'downloads', 'user-path', 'reliability', 'matrix'];
 
 const NPM = 'from the npm registry';
 
@@ -251,8 +251,8 @@ export function fixtures(set: FixtureSet, nodeVersions: string[] = [DEFAULT_NODE
   // The tests use the default release whatever else is asked for; the matrix, the releases it serves.
   const versions = set === 'suite' ? [...new Set([DEFAULT_NODE_VERSION, ...nodeVersions])] : nodeVersions;
   // The matrix: the harness's own Node build, each release's no-headers mirror, stand-in and real
-  // Claude Code, the rootfs; the ps1 cells a full mirror and pwsh; the cmd cells Wine's shared
-  // prefix, the Windows mirror and node.exe, the shims.
+  // Claude Code, the rootfs; the ps1 cells a full mirror and pwsh; the cmd cells a Wine prefix of
+  // their own, the Windows mirror and node.exe, the shims.
   const matrix: Fixture[] = [
     nodeBin(DEFAULT_NODE_VERSION),
     ...versions.map((v) => nodeMirror(v, true)),
@@ -263,7 +263,7 @@ export function fixtures(set: FixtureSet, nodeVersions: string[] = [DEFAULT_NODE
     ...versions.map(winNodeMirror),
     ...versions.map(winNodeBin),
     wineShims,
-    winePrefix(''),
+    winePrefix('matrix'),
     pwshAndPester,
   ];
   if (set === 'matrix') return matrix;
@@ -272,7 +272,7 @@ export function fixtures(set: FixtureSet, nodeVersions: string[] = [DEFAULT_NODE
     ...SUITE_OLD_NODE_VERSIONS.map(nodeBin),
     podmanDebianImage,
     consoleProbe,
-    ...SUITE_WINE_PREFIXES.filter((n) => n !== '').map(winePrefix),
+    ...SUITE_WINE_PREFIXES.filter((n) => n !== 'matrix').map(winePrefix),
     winePrefix('powershell'),
     winePowerShellHost,
   ];

@@ -3,7 +3,7 @@
 // on all three as Windows 10 1803+ ships them. The programs do the real work (zip extraction,
 // SHA-256 over BCrypt) but curl serves files from a fixture folder instead of the network; see the
 // comment at the top of each .c file. Statically linked, so a bare Wine prefix can run them.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { repoPath } from '../../paths.js';
@@ -17,11 +17,21 @@ const SHIMS: Record<string, string[]> = { curl: ['-lws2_32'], tar: ['-l:libz.a']
 
 export const SHIM_SOURCE_DIR = repoPath('src', 'harness', 'wine', 'shims');
 
+/** Where ensureWineShims keeps this build of the shims (present once compiled). */
+export function wineShimsDir(): string {
+  const sources = Object.fromEntries(Object.keys(SHIMS).map((n) => [n, readFileSync(path.join(SHIM_SOURCE_DIR, `${n}.c`), 'utf8')]));
+  return cachePath('wine-shims', shortHash({ sources, CC, CFLAGS, SHIMS }));
+}
+
+/** Why the shims can be neither found nor built here, if so. */
+export function missingShimCompiler(): string | undefined {
+  if (existsSync(wineShimsDir()) || findProgram(CC)) return undefined;
+  return `${CC} not found to build curl.exe, tar.exe and certutil.exe for Wine: install gcc-mingw-w64-x86-64 and libz-mingw-w64-dev (Debian)`;
+}
+
 /** The folder holding curl.exe, tar.exe and certutil.exe, compiled once per change of sources or flags. */
 export async function ensureWineShims(): Promise<string> {
-  const sources = Object.fromEntries(Object.keys(SHIMS).map((n) => [n, readFileSync(path.join(SHIM_SOURCE_DIR, `${n}.c`), 'utf8')]));
-  const dir = cachePath('wine-shims', shortHash({ sources, CC, CFLAGS, SHIMS }));
-  return ensureCacheDir(dir, async (tmp) => {
+  return ensureCacheDir(wineShimsDir(), async (tmp) => {
     if (!findProgram(CC)) {
       throw new Error(`wine shims: ${CC} not found; install the Debian packages gcc-mingw-w64-x86-64 and libz-mingw-w64-dev`);
     }

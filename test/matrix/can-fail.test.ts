@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { expandMatrix } from '../../src/harness/matrix/cells.js';
+import { laneById, rootfsKind } from '../../src/harness/matrix/lanes.js';
 import { runMatrix } from '../../src/harness/matrix/run.js';
 import { subjectOf } from '../../src/harness/matrix/subject.js';
 import { resolveProfile } from '../../src/profile/load.js';
@@ -28,7 +29,8 @@ describe('the matrix catches a bash-only construct', () => {
     expect(script.endsWith(last)).toBe(true);
     writeFileSync(file, `${script.slice(0, -last.length)}ccenv_probe=(bash only)\n${last}`);
 
-    const cells = expandMatrix().cells.filter((c) => c.scenario === 'node-and-claude' && !c.lane.startsWith('img-'));
+    // the shells on a rootfs (not the images, nor the pwsh and cmd lanes, which run install.ps1 and install.cmd)
+    const cells = expandMatrix().cells.filter((c) => c.scenario === 'node-and-claude' && rootfsKind(laneById(c.lane).system) !== undefined);
     expect(cells.length).toBe(10);
     const run = await runMatrix({ subject: ZHIPU, runner: bwrapRunner, cells, dist, concurrency: 2 });
     const failed = run.results.filter((r) => r.status === 'fail').map((r) => r.lane).sort();

@@ -14,7 +14,11 @@ import { repoPath } from '../../src/paths.js';
 
 const ZHIPU = subjectOf(resolveProfile('zhipu'));
 
-const { cells, notExecuted } = expandMatrix();
+// CCENV_MATRIX_LANES=pwsh (a comma list) runs those lanes only: -t alone would still run every cell in beforeAll.
+const lanes = process.env['CCENV_MATRIX_LANES']?.split(',').filter(Boolean);
+const table = expandMatrix();
+const cells = table.cells.filter((c) => !lanes || lanes.includes(c.lane));
+const notExecuted = table.notExecuted.filter((n) => !lanes || lanes.includes(n.lane));
 let run: MatrixRun | undefined;
 let runners: RunnerStatus[] = [];
 

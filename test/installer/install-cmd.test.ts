@@ -4,30 +4,25 @@
 // (src/harness/wine/shims) that really serve files, unpack and hash; one test runs without the
 // certutil shim to show a stub cannot make a download pass. One prefix, tests one at a time, the
 // user's files and registry PATH reset before each.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
 import { CN_MIRRORS } from '../../src/harness/sites.js';
-import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
+import { disposeCmdMachine, ensureCmdMachine, resetCmdMachine, runCmd, serveSite, shimRequestLog, type CmdMachine } from '../../src/harness/wine/cmd-machine.js';
+import { ensureWinNodeBin } from '../../src/harness/wine/node-win-bin.js';
+import type { WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import {
   ensureWinePrefix,
   missingWine,
   readUserPath,
   resetUserFiles,
   runWine,
-  setUserPath,
-  startWineServer,
   windowsPath,
   writeUserFile,
   wineEnv,
   type WinePrefix,
-  type WineRunOptions,
 } from '../../src/harness/wine/prefix.js';
 import { runInPty } from '../../src/harness/pty.js';
-import { ensureWineShims } from '../../src/harness/wine/shims.js';
 import { repoPath } from '../../src/paths.js';
 import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
 import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
@@ -46,44 +41,29 @@ const USER_SETTINGS = '{\n  "model": "opus",\n  "permissions": { "allow": ["Bash
 // expanded. The kind (REG_EXPAND_SZ) is what this checks is kept.
 const ORIGINAL_PATH = { type: 'REG_EXPAND_SZ', value: 'C:\\tools;C:\\Program Files\\Git\\cmd' };
 
+let machine: CmdMachine;
 let prefix: WinePrefix;
 let mirror: WinNodeMirror;
-let shims: string;
 let work: string;
 /** Folders for WINEPATH (Windows paths): the shims, a folder with node.exe, one with a claude.cmd stand-in. */
 let dirs: { shims: string; node: string; claude: string; shimsNoCertutil: string };
 let sites: string;
 let installer: string;
 
-async function ensureWinNodeBin(m: WinNodeMirror): Promise<string> {
-  return ensureCacheDir(cachePath('node-win-bin', m.version), async (tmp) => {
-    execFileSync('bsdtar', ['-xf', m.zip, '-C', tmp, '--strip-components=1'], { stdio: 'ignore' });
-  });
-}
-
 beforeAll(async () => {
   if (skip) return;
-  [prefix, mirror, shims] = await Promise.all([ensureWinePrefix(), ensureWinNodeMirror(), ensureWineShims()]);
-  await startWineServer(prefix);
-  work = mkdtempSync(path.join(tmpdir(), 'ccenv-cmd-'));
-  const nodeBin = await ensureWinNodeBin(mirror);
-  const claude = path.join(work, 'claude-bin');
-  mkdirSync(claude);
-  // Claude Code as npm installs it on Windows answers --version like this; npm itself runs in its own test.
-  writeFileSync(path.join(claude, 'claude.cmd'), '@echo off\r\necho 2.1.330 (Claude Code)\r\n');
+  // The shims, node.exe, a claude.cmd stand-in (npm itself runs in its own test) and curl.exe's sites.
+  machine = await ensureCmdMachine(await ensureWinePrefix());
+  ({ prefix, mirror, work, sites } = machine);
   const noCertutil = path.join(work, 'shims-no-certutil');
   mkdirSync(noCertutil);
-  for (const exe of ['curl.exe', 'tar.exe']) copyFileSync(path.join(shims, exe), path.join(noCertutil, exe));
-  dirs = { shims: windowsPath(shims), node: windowsPath(nodeBin), claude: windowsPath(claude), shimsNoCertutil: windowsPath(noCertutil) };
+  for (const exe of ['curl.exe', 'tar.exe']) copyFileSync(path.join(machine.shimsDir, exe), path.join(noCertutil, exe));
+  dirs = { ...machine.dirs, shimsNoCertutil: windowsPath(noCertutil) };
   // What curl.exe serves: <sites>\<host>\<path>. nodejs.org and the China mirror zhipu's installer
   // uses by default (region cn) are the mirror as built; a third host carries the same files with
   // a SHASUMS256.txt whose checksum was changed.
-  sites = path.join(work, 'sites');
-  mkdirSync(path.join(sites, 'nodejs.org'), { recursive: true });
-  symlinkSync(mirror.root, path.join(sites, 'nodejs.org', 'dist'));
-  const cnMirror = path.join(sites, CN_MIRRORS.nodeHost, ...CN_MIRRORS.nodePrefix.split('/').filter(Boolean));
-  mkdirSync(path.dirname(cnMirror), { recursive: true });
-  symlinkSync(mirror.root, cnMirror);
+  serveSite(machine, 'nodejs.org', '/dist', mirror.root);
+  serveSite(machine, CN_MIRRORS.nodeHost, CN_MIRRORS.nodePrefix, mirror.root);
   const tampered = path.join(sites, 'tampered.example', 'dist', 'latest-v22.x');
   mkdirSync(tampered, { recursive: true });
   const zipName = path.basename(mirror.zip);
@@ -96,14 +76,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (skip) return;
-  rmSync(work, { recursive: true, force: true });
+  disposeCmdMachine(machine);
 });
 
 beforeEach(async () => {
   if (skip) return;
-  resetUserFiles(prefix);
-  await setUserPath(prefix, ORIGINAL_PATH);
-  rmSync(path.join(work, 'requests.log'), { force: true });
+  await resetCmdMachine(machine, ORIGINAL_PATH);
 });
 
 interface Run {
@@ -114,18 +92,12 @@ interface Run {
 
 /** install.cmd under Wine's cmd; `path` lists the WINEPATH folders (default: shims, node, claude). */
 async function install(args: string[], opts: { env?: Record<string, string>; path?: string[]; input?: string; file?: string } = {}): Promise<Run> {
-  const run: WineRunOptions = {
-    env: { CCENV_SHIM_SITES: windowsPath(sites), CCENV_SHIM_LOG: windowsPath(path.join(work, 'requests.log')), ...(opts.env ?? {}) },
-    path: opts.path ?? [dirs.shims, dirs.node, dirs.claude],
-    cwd: work,
-    input: opts.input,
-  };
-  return runWine(prefix, ['cmd', '/c', windowsPath(opts.file ?? installer), ...args], run);
+  return runCmd(machine, [windowsPath(opts.file ?? installer), ...args], { env: opts.env ?? {}, path: opts.path ?? [dirs.shims, dirs.node, dirs.claude], ...(opts.input !== undefined ? { input: opts.input } : {}) });
 }
 
 const settingsFile = () => path.join(prefix.userDir, '.claude', 'settings.json');
 const readSettings = () => JSON.parse(readFileSync(settingsFile(), 'utf8')) as { env: Record<string, string>; [k: string]: unknown };
-const requests = () => (existsSync(path.join(work, 'requests.log')) ? readFileSync(path.join(work, 'requests.log'), 'utf8') : '');
+const requests = () => shimRequestLog(machine);
 
 describe.skipIf(skip)('install.cmd under Wine', () => {
   test('--version and --help answer without a key; an unknown option is exit 2', async () => {

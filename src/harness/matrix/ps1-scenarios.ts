@@ -52,10 +52,10 @@ export function ps1LaunchCommand(launch: Launch, url: string, flags: string[] = 
 
 // ---- the machine and the steps ----
 
-function ps1Step(input: CellInput, opts: { name?: string; env?: Record<string, string>; pty?: PtyAnswer[]; flags?: string[]; launch?: Launch } = {}): ScenarioStep {
+function ps1Step(input: CellInput, opts: { name?: string; env?: Record<string, string>; pty?: PtyAnswer[]; flags?: string[] } = {}): ScenarioStep {
   return {
     name: opts.name ?? 'install',
-    command: ps1LaunchCommand(opts.launch ?? input.launch, input.subject.installPs1Url, opts.flags),
+    command: ps1LaunchCommand(input.launch, input.subject.installPs1Url, opts.flags),
     env: { ...PROXY_ENV, ...(opts.env ?? { CCENV_API_KEY: KEY }) },
     ...(opts.pty ? { pty: opts.pty } : {}),
     timeoutMs: input.golden ? 600_000 : 180_000,

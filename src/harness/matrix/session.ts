@@ -162,7 +162,7 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
   const runs: { name: string; run: MatrixRun }[] = [];
   for (const profile of profiles) {
     const subject = subjectOf(profile);
-    io.log(`\n${profile.id}: ${cells.length} cells with ${runner.name}, ${req.concurrency} at a time (${dist}/${profile.id}/install.sh against ${subject.apiHost})`);
+    io.log(`\n${profile.id}: ${cells.length} cells with ${runner.name}, ${req.concurrency} at a time (${dist}/${profile.id}/ against ${subject.apiHost})`);
     const progress = new Progress(io.progress, cells.length, profile.id);
     let run: MatrixRun;
     try {

@@ -25,8 +25,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes `<dir>.lock` (a folder holding the owner's pid); waits while a live process holds it. */
-async function lock(dir: string): Promise<() => void> {
+/** Takes `<dir>.lock` (a folder holding the owner's pid); waits while a live process holds it. Returns the release. */
+export async function lock(dir: string): Promise<() => void> {
   const lockDir = `${dir}.lock`;
   for (;;) {
     try {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CLAUDE_CODE_VERSION } from '../npm-registry.js';
 import { HOSTS } from '../sites.js';
-import { disposeCmdMachine, ensureCmdMachine, resetCmdMachine, runCmd, serveSite, shimRequestLog, type CmdMachine } from '../wine/cmd-machine.js';
+import { disposeCmdMachine, ensureCmdMachine, resetCmdMachine, runCmd, serveSite, shimRequestLog, whileHolding, type CmdMachine } from '../wine/cmd-machine.js';
 import { ensureWinePrefix, missingWine, readUserPath, writeUserFile, type UserPath } from '../wine/prefix.js';
 import { missingShimCompiler } from '../wine/shims.js';
 import type { Cell } from './cells.js';
@@ -26,8 +26,7 @@ const INVALID_SETTINGS = '{ "model": "opus", "env": { "A": 1 }\r\n';
 
 /** Why the cmd lane cannot run here (no Wine, or no way to build its shims), if so. */
 export function missingCmdTools(): string | undefined {
-  const wine = missingWine();
-  if (wine) return `no Wine: install wine (apt install wine wine64; Fedora: dnf install wine) to run install.cmd under cmd.exe (${wine})`;
+  if (missingWine()) return 'no Wine: install wine (apt install wine wine64; Fedora: dnf install wine) to run install.cmd under cmd.exe';
   return missingShimCompiler();
 }
 
@@ -263,26 +262,28 @@ function context(w: WineCells): Ctx {
   return c;
 }
 
-/** Runs one cmd cell (callers run one at a time: the prefix is shared). */
+/** Runs one cmd cell: callers in this process run one at a time, and the prefix's lock keeps other processes out meanwhile. */
 export async function runWineCell(cell: Cell, w: WineCells): Promise<CellResult> {
   const head = { id: cell.id, lane: cell.lane, scenario: cell.scenario, launch: cell.launch };
   const scenario = CMD_SCENARIOS[cell.scenario];
   if (!scenario) return { ...head, status: 'fail', problems: [`the cmd lane has no implementation of ${cell.scenario}`], exitCode: null, durationMs: 0 };
   const why = scenario.skip?.(w.subject);
   if (why) return { ...head, status: 'not-executed', problems: [why], exitCode: null, durationMs: 0 };
-  const started = Date.now();
-  const c = context(w);
-  try {
-    await resetCmdMachine(w.machine, USER_PATH);
-    rmSync(w.cwd, { recursive: true, force: true });
-    mkdirSync(w.cwd);
-    const problems = (await scenario.run(c)).filter((p): p is string => p !== undefined);
-    const fetch = shimRequestLog(w.machine).split(/\r?\n/).find((l) => l.startsWith(`${w.installUrl} `));
-    if (fetch && !fetch.endsWith(' 200')) problems.unshift(`curl.exe could not fetch ${fetch} (is install.cmd in the built tree?)`);
-    const transcript = c.steps.map((s) => `--- ${s.name} (exit ${s.code})\n${s.output}`).join('\n');
-    const last = c.steps[c.steps.length - 1];
-    return { ...head, status: problems.length === 0 ? 'pass' : 'fail', problems, exitCode: last?.code ?? null, durationMs: Date.now() - started, ...(problems.length ? { transcript } : {}) };
-  } catch (err) {
-    return { ...head, status: 'fail', problems: [`harness error: ${(err as Error).message.slice(0, 2000)}`], exitCode: null, durationMs: Date.now() - started };
-  }
+  return whileHolding(w.machine, async (): Promise<CellResult> => {
+    const started = Date.now();
+    const c = context(w);
+    try {
+      await resetCmdMachine(w.machine, USER_PATH);
+      rmSync(w.cwd, { recursive: true, force: true });
+      mkdirSync(w.cwd);
+      const problems = (await scenario.run(c)).filter((p): p is string => p !== undefined);
+      const fetch = shimRequestLog(w.machine).split(/\r?\n/).find((l) => l.startsWith(`${w.installUrl} `));
+      if (fetch && !fetch.endsWith(' 200')) problems.unshift(`curl.exe could not fetch ${fetch} (is install.cmd in the built tree?)`);
+      const transcript = c.steps.map((s) => `--- ${s.name} (exit ${s.code})\n${s.output}`).join('\n');
+      const last = c.steps[c.steps.length - 1];
+      return { ...head, status: problems.length === 0 ? 'pass' : 'fail', problems, exitCode: last?.code ?? null, durationMs: Date.now() - started, ...(problems.length ? { transcript } : {}) };
+    } catch (err) {
+      return { ...head, status: 'fail', problems: [`harness error: ${(err as Error).message.slice(0, 2000)}`], exitCode: null, durationMs: Date.now() - started };
+    }
+  });
 }

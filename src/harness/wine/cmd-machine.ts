@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { lock } from '../cache.js';
 import { CLAUDE_CODE_VERSION } from '../npm-registry.js';
 import { ensureWinNodeBin } from './node-win-bin.js';
 import { ensureWinNodeMirror, type WinNodeMirror } from './node-win-mirror.js';
@@ -87,6 +88,19 @@ export async function resetCmdMachine(m: CmdMachine, userPath: UserPath | undefi
   resetUserFiles(m.prefix);
   await setUserPath(m.prefix, userPath);
   rmSync(m.requestLog, { force: true });
+}
+
+/**
+ * Runs `fn` while no other process runs one on this prefix (another `ccenv test`, or make test's
+ * matrix): Wine cannot keep two runs' user files and registry apart.
+ */
+export async function whileHolding<T>(m: CmdMachine, fn: () => Promise<T>): Promise<T> {
+  const release = await lock(`${m.prefix.dir}.run`);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
 }
 
 export function disposeCmdMachine(m: CmdMachine): void {

@@ -1,9 +1,9 @@
 // One Wine prefix for the cmd tests, created once (wineboot, then Windows 10 mode: Node refuses to
 // start in Wine's default Windows 7 mode) and cached under ~/.cache/ccenv/wine-prefix/. Tests share
 // it one at a time; resetUser() puts the user's files and registry environment back in between.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cachePath, ensureCacheDir, shortHash } from '../cache.js';
@@ -85,8 +85,8 @@ export function wineEnv(prefix: WinePrefix, opts: Pick<WineRunOptions, 'env' | '
  * under Wine fails writing to a pipe (EBADF), which a real console or file does not do.
  */
 export async function runWine(prefix: WinePrefix, args: string[], opts: WineRunOptions = {}): Promise<WineRun> {
-  const work = cachePath('wine-runs', String(process.pid));
-  mkdirSync(work, { recursive: true });
+  mkdirSync(cachePath('wine-runs'), { recursive: true });
+  const work = mkdtempSync(path.join(cachePath('wine-runs'), `${process.pid}-`));
   const out = path.join(work, 'stdout');
   const err = path.join(work, 'stderr');
   // Windows programs see the Unix environment: pass only what Wine needs, so nothing of the test
@@ -96,22 +96,32 @@ export async function runWine(prefix: WinePrefix, args: string[], opts: WineRunO
   const env: Record<string, string> = { ...hostEnv(), ...baseEnv(prefix.dir), ...(opts.env ?? {}) };
   if (opts.path?.length) env.WINEPATH = opts.path.join(';');
   // File descriptors handed to wine as they are (execa's {file} would put a pipe in between).
-  // Synchronous: one Wine run at a time is what the shared prefix wants anyway.
-  let r: ReturnType<typeof spawnSync>;
+  // Not spawnSync: the matrix runs sandboxes beside the cmd cells, and this process must keep
+  // answering them. Callers still run one Wine program at a time per prefix.
+  let r: { code: number | null; signal: NodeJS.Signals | null; error?: Error };
   try {
-    r = spawnSync('wine', args, {
-      env,
-      cwd: opts.cwd,
-      timeout: opts.timeoutMs ?? 120_000,
-      input: opts.input,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd],
+    const child = spawn('wine', args, { env, cwd: opts.cwd, stdio: [opts.input === undefined ? 'ignore' : 'pipe', outFd, errFd] });
+    if (opts.input !== undefined) {
+      child.stdin?.on('error', () => undefined); // a program that exits without reading
+      child.stdin?.end(opts.input);
+    }
+    r = await new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 120_000);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        resolve({ code: null, signal: null, error });
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
     });
   } finally {
     closeSync(outFd);
     closeSync(errFd);
   }
   const stdoutBytes = readFileSync(out);
-  const result = { code: r.status ?? -1, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: readFileSync(err, 'utf8') };
+  const result = { code: r.code ?? -1, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: readFileSync(err, 'utf8') };
   rmSync(work, { recursive: true, force: true });
   if (r.error || r.signal) throw new Error(`wine ${args.join(' ')}: ${r.error?.message ?? r.signal}\n${result.stdout}\n${result.stderr}`);
   return result;

@@ -43,7 +43,7 @@ describe('public image recipes', () => {
     expect(run.results.length).toBe(cells.length);
     for (const r of run.results) {
       expect(r.status, r.id).toBe('not-executed');
-      expect(r.problems[0], r.id).toMatch(/public images need a container engine: matrix --sandbox podman\|docker --images (fedora:41|alpine:3)/);
+      expect(r.problems[0], r.id).toMatch(/public images need a container engine: ccenv test --sandbox podman\|docker --images (fedora:41|alpine:3)/);
     }
     // runMatrix prepares its fixtures first: minutes on a fresh machine's empty cache, seconds after.
   }, 900_000);

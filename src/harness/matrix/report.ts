@@ -39,7 +39,13 @@ export function resultsTable(run: MatrixRun): string {
   const s = summary(run);
   lines.push('', `runner ${run.runner}: ${s.cells} cells, ${s.passed} passed, ${s.failed} failed, ${s.notExecuted} not executed; cells ${(run.wallMs / 1000).toFixed(1)} s (setup ${(run.setupMs / 1000).toFixed(1)} s)`);
   const skipped = run.results.filter((r) => r.status === 'not-executed');
-  if (skipped.length > 0) lines.push('', 'not executed:', ...skipped.map((r) => `  ${r.id}: ${r.problems.join('; ')}`));
+  if (skipped.length > 0) {
+    // one line per reason: a reason usually covers a whole lane or column
+    const byReason = new Map<string, string[]>();
+    for (const r of skipped) byReason.set(r.problems.join('; '), [...(byReason.get(r.problems.join('; ')) ?? []), `${r.lane} / ${r.scenario}`]);
+    lines.push('', 'not executed:');
+    for (const [why, ids] of byReason) lines.push(`  ${ids.length === 1 ? ids[0] : `${ids.length} cells (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''})`}: ${why}`);
+  }
   const failed = run.results.filter((r) => r.status === 'fail');
   if (failed.length > 0) lines.push('', 'failed:', ...failed.map((r) => `  ${r.id}: ${r.problems.join('; ')}`));
   return lines.join('\n');

@@ -126,8 +126,8 @@ async function runCell(cell: Cell, fixtures: Fixtures, opts: MatrixOptions, root
   const imageName = laneImage(input.lane);
   if (imageName) {
     const skip = (why: string): CellResult => ({ ...head, status: 'not-executed', problems: [why], exitCode: null, durationMs: 0 });
-    if (opts.runner.name === 'bwrap') return skip(`public images need a container engine: matrix --sandbox podman|docker --images ${imageName} (the GitHub workflow runs them)`);
-    if (!opts.images?.includes(imageName) && !opts.images?.includes('all')) return skip(`not requested: matrix --images ${imageName}`);
+    if (opts.runner.name === 'bwrap') return skip(`public images need a container engine: ccenv test --sandbox podman|docker --images ${imageName}`);
+    if (!opts.images?.includes(imageName) && !opts.images?.includes('all')) return skip(`not requested: ccenv test --images ${imageName}`);
     let p = images.get(imageName);
     if (!p) images.set(imageName, (p = ensurePublicImage(opts.runner.name, imageName, { env: engineEnv(opts.runner.name), ...(opts.imageBases?.[imageName] ? { from: opts.imageBases[imageName] } : {}) })));
     try {

@@ -6,7 +6,8 @@
 // user's files and registry PATH reset before each.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { lock } from '../../src/harness/cache.js';
 import { CN_MIRRORS } from '../../src/harness/sites.js';
 import { disposeCmdMachine, ensureCmdMachine, resetCmdMachine, runCmd, serveSite, shimRequestLog, type CmdMachine } from '../../src/harness/wine/cmd-machine.js';
 import { ensureWinNodeBin } from '../../src/harness/wine/node-win-bin.js';
@@ -79,9 +80,17 @@ afterAll(async () => {
   disposeCmdMachine(machine);
 });
 
+// Another process on this prefix (a second test run, ccenv test's cmd lane on 'matrix' aside) waits:
+// Wine cannot keep two runs' user files and registry apart.
+let release: (() => void) | undefined;
 beforeEach(async () => {
   if (skip) return;
+  release = await lock(`${machine.prefix.dir}.run`);
   await resetCmdMachine(machine, ORIGINAL_PATH);
+});
+afterEach(() => {
+  release?.();
+  release = undefined;
 });
 
 interface Run {

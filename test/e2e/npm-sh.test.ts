@@ -2,6 +2,8 @@
 // part) comes through install.sh's own download (resumed after a cut, verified against the
 // registry's sha512) and npm takes it from its cache instead of fetching it again; a registry that
 // cannot be reached or hangs ends in exit 7 with one message; npm is never silent for long.
+// Each case has its own sandbox, server and HOME, and most of its time is npm's timeouts and
+// backoff: the cases run concurrently.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureNodeMirror, type NodeMirror } from '../../src/harness/node-mirror.js';
 import { CLAUDE_CODE_VERSION, ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
@@ -35,7 +37,7 @@ function platformGets(requests: RecordedRequest[]) {
     .map((q) => ({ status: q.status, bytes: q.responseBytes, range: q.headers.range ?? '', agent: String(q.headers['user-agent'] ?? '').split('/')[0] }));
 }
 
-describe('install.sh: Claude Code through a verified, resumable download handed to npm', () => {
+describe.concurrent('install.sh: Claude Code through a verified, resumable download handed to npm', () => {
   test('on a terminal, the platform tarball cut at 60 % is resumed (not fetched again), npm takes it from its cache, claude runs', async () => {
     const r = await runScenario({
       sites: sites(),
@@ -115,7 +117,7 @@ describe('install.sh: Claude Code through a verified, resumable download handed 
   }, 900_000);
 });
 
-describe('install.sh: interrupted while npm runs', () => {
+describe.concurrent('install.sh: interrupted while npm runs', () => {
   // On a terminal Ctrl-C reaches npm too (node restores SIGINT); a TERM or HUP for the installer
   // alone must not leave npm running on its own: the installer ends it.
   test('TERM to the installer ends npm: exit 130, no npm process left behind', async () => {
@@ -142,7 +144,7 @@ describe('install.sh: interrupted while npm runs', () => {
   }, 600_000);
 });
 
-describe('install.sh: a registry that cannot be reached → exit 7, one message', () => {
+describe.concurrent('install.sh: a registry that cannot be reached → exit 7, one message', () => {
   const cases = [
     { name: 'hangs (accepts, never answers)', env: {}, faults: [{ host: CN_MIRRORS.registryHost, kind: 'hang' as const }], registry: REGISTRY, npmLine: /network timeout|ETIMEDOUT|ESOCKETTIMEDOUT|timeout/i },
     { name: 'does not resolve', env: { CCENV_NPM_REGISTRY: 'https://registry.nowhere.test' }, faults: [], registry: 'https://registry.nowhere.test', npmLine: /getaddrinfo (EAI_AGAIN|ENOTFOUND) registry\.nowhere\.test/ },

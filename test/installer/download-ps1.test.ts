@@ -3,7 +3,8 @@
 // at 60 % (resumed with Range: about 1.0x the bytes), a server that cannot resume (started over),
 // a 404 (asked once), a host name that does not resolve (asked never again); the progress line on
 // a terminal and none in a log; npm's sign of life and its one message on failure (exit 7).
-// CCENV_STALL_TIMEOUT=2 keeps the stall cases short; nothing here asserts a time.
+// CCENV_STALL_TIMEOUT=2 keeps the stall cases short; nothing here asserts a time. The sandbox cases
+// (each its own server and HOME, mostly waiting on stall limits and backoff) run concurrently.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -52,7 +53,7 @@ async function install(o: { faults?: Fault[]; env?: Record<string, string>; pty?
 const tarballRequests = (r: ScenarioResult): RecordedRequest[] => r.requests.filter((q) => q.url.endsWith(`/${TARBALL}`));
 const bytesOf = (qs: RecordedRequest[]) => qs.reduce((n, q) => n + q.responseBytes, 0);
 
-describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO_PWSH}`}`, { concurrent: true }, () => {
   beforeAll(async () => {
     [mirror, standIn] = await Promise.all([ensureNodeMirror(), ensureClaudeStandIn()]);
     tarballBytes = statSync(mirror.tarXz).size;
@@ -179,7 +180,8 @@ describe.skipIf(!PWSH)(`install.ps1 downloads under pwsh${PWSH ? '' : ` — ${NO
   }, 600_000);
 });
 
-describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+// Beside the sandbox cases, but its own two in turn: readyMachines disposes every machine after each test.
+describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)${PWSH ? '' : ` — ${NO_PWSH}`}`, { concurrent: true }, () => {
   const machine = readyMachines();
   const KEY = 'sk-npm-ps1-canary-2718';
 
@@ -203,7 +205,7 @@ describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)
     return m;
   }
 
-  test("npm's fetch limits on its command line (fetch-timeout twice the stall limit); a user's npm_config_fetch_* wins; no key in npm's environment", async () => {
+  test.sequential("npm's fetch limits on its command line (fetch-timeout twice the stall limit); a user's npm_config_fetch_* wins; no key in npm's environment", async () => {
     const m = await withNpm(0);
     const r = await runPs1(m, { file: repoPath('dist', 'zhipu', 'install.ps1'), env: { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_STALL_TIMEOUT: '2', npm_config_fetch_retry_maxtimeout: '30000' } });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
@@ -220,7 +222,7 @@ describe.skipIf(!PWSH)(`install.ps1 runs npm (a stand-in recording what it gets)
     expect(r.stdout).toContain('Claude Code 2.1.330 installed');
   });
 
-  test('not a console (a log): npm that runs 31 s gets one "still installing" line at 30 s and no line rewritten in place', async () => {
+  test.sequential('not a console (a log): npm that runs 31 s gets one "still installing" line at 30 s and no line rewritten in place', async () => {
     const m = await withNpm(31);
     const r = await runPs1(m, { file: repoPath('dist', 'zhipu', 'install.ps1'), env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

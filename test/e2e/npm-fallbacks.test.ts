@@ -1,6 +1,8 @@
 // Claude Code through npm where npm cannot simply install globally: a system Node whose global
 // folder is not writable (→ a user prefix, no sudo), and a TLS-inspecting proxy whose CA Node does
 // not trust (→ exit 7 saying what to set). Also: an old glibc gets exit 6 before any download.
+// The cases run concurrently, each its own sandbox; the system Node they share is never written
+// (a read-only mount, or root's folder with the steps run as uid 1000).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,7 @@ afterAll(() => rmSync(systemNode, { recursive: true, force: true }));
 
 const sites = () => standardSites({ dist: repoPath('dist'), nodeMirror: mirror.root, registry: snapshot });
 
-describe('npm fallbacks', () => {
+describe.concurrent('npm fallbacks', () => {
   for (const how of ['owned by root (EACCES for the user)', 'on a read-only mount']) {
   test(`a global npm folder ${how}: Claude Code goes to ~/.ccenv/npm-global, on PATH, without sudo`, async () => {
     const asUser = how.startsWith('owned');

@@ -3,6 +3,7 @@
 // only Node 20 on PATH and the key typed at the hidden prompt → Node 22 fetched from the China
 // mirror and verified, the real Claude Code installed from the local registry, the pwsh profile
 // puts them on PATH, `claude -p` calls open.bigmodel.cn with the key; re-run; -Uninstall -Purge.
+// The cases (each its own sandbox, server and HOME) run concurrently.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_REPLY } from '../../src/harness/api-stub.js';
 import { DEFAULT_NODE_VERSION, ensureNodeMirror, nodeDistName, type NodeMirror } from '../../src/harness/node-mirror.js';
@@ -23,7 +24,7 @@ const TARBALL = `${nodeDistName(DEFAULT_NODE_VERSION)}.tar.xz`;
 let mirror: NodeMirror;
 let snapshot: RegistrySnapshot;
 
-describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — ${NO_PWSH}`}`, { concurrent: true }, () => {
   beforeAll(async () => {
     [mirror, snapshot] = await Promise.all([ensureNodeMirror(), ensureClaudeCodeSnapshot()]);
   }, 1_800_000);

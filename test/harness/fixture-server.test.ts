@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startFixtureServer, tamperHashes, type FixtureServer } from '../../src/harness/fixture-server.js';
 import { staticSite } from '../../src/http/static-site.js';
 import { ensureTestCa, type TestCa } from '../../src/harness/test-ca.js';
@@ -177,10 +177,13 @@ describe('fixture server', () => {
       expect(readFileSync(out).length).toBe(60_000);
       expect((await fetchTo(['-C', '-'])).exitCode).toBe(0);
       expect(sha(readFileSync(out))).toBe(sha(PAYLOAD));
-      const [cut, resumed] = server.requests().slice(-2);
-      expect(cut).toMatchObject({ status: 200, responseBytes: 60_000, fault: 'cut' });
-      expect(resumed).toMatchObject({ status: 206, responseBytes: 40_000 });
-      expect(resumed?.headers.range).toBe('bytes=60000-');
+      // The server completes its record after the client has every byte: wait for it, briefly.
+      await vi.waitFor(() => {
+        const [cut, resumed] = server.requests().slice(-2);
+        expect(cut).toMatchObject({ status: 200, responseBytes: 60_000, fault: 'cut' });
+        expect(resumed).toMatchObject({ status: 206, responseBytes: 40_000 });
+        expect(resumed?.headers.range).toBe('bytes=60000-');
+      }, { timeout: 5000 });
 
       const headers = path.join(dir, 'headers');
       const part = await get(url, ['-r', '10-19', '-D', headers, '-o', out]);
@@ -203,7 +206,8 @@ describe('fixture server', () => {
       server.setFaults([{ path: '/dist/v1.0.0/node.tar.gz', kind: 'throttle', bytesPerSecond: 400_000 }]);
       expect((await fetchTo([])).exitCode).toBe(0);
       expect(sha(readFileSync(out))).toBe(sha(PAYLOAD));
-      expect(server.requests().at(-1)).toMatchObject({ status: 200, responseBytes: 100_000, fault: 'throttle' });
+      // a throttled answer ends a pacing step after its last byte, so curl can be done before the record is
+      await vi.waitFor(() => expect(server.requests().at(-1)).toMatchObject({ status: 200, responseBytes: 100_000, fault: 'throttle' }), { timeout: 5000 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

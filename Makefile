@@ -21,8 +21,9 @@ build: compile
 	$(CLI) build --out dist --no-versioned
 	$(CLI) schema > profiles/profile.schema.json
 
+# tsconfig.test.json: src/, bench/ and test/ type-checked together (tsconfig.json compiles src and bench only).
 lint: compile
-	node_modules/.bin/tsc -p tsconfig.json --noEmit
+	node_modules/.bin/tsc -p tsconfig.test.json
 	$(CLI) build --out dist --no-versioned --check
 
 # Tests run against a frozen cache: a test that would download or build a fixture fails at once
@@ -35,6 +36,7 @@ prepare: compile
 	node out/src/harness/prepare-main.js --suite
 
 test: prepare
+	node_modules/.bin/tsc -p tsconfig.test.json
 	$(CLI) build --out dist --no-versioned --check
 	rm -rf .cache/reliability
 	$(FROZEN) RELIABILITY_REPORT=.cache/reliability.md $(VITEST) run --reporter=default --reporter=json --outputFile=.cache/vitest.json

@@ -4,16 +4,14 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { ESCAPING_HELPERS, templateFiles } from '../../src/render/environment.js';
 
-type Node = { type: string; path?: { original?: unknown }; params?: unknown[]; loc?: { start: { line: number } } };
-
 /** Returns "line: mustache" for every output mustache that is not a call of an escaping helper. */
 function bareMustaches(source: string): string[] {
   const found: string[] = [];
   class Walker extends Handlebars.Visitor {
-    MustacheStatement(node: Node): void {
-      const name = String(node.path?.original);
-      const isHelperCall = (ESCAPING_HELPERS as readonly string[]).includes(name) && (node.params?.length ?? 0) > 0;
-      if (!isHelperCall) found.push(`line ${node.loc?.start.line}: {{${name}}}`);
+    override MustacheStatement(node: hbs.AST.MustacheStatement): void {
+      const name = 'original' in node.path ? String(node.path.original) : node.path.type;
+      const isHelperCall = (ESCAPING_HELPERS as readonly string[]).includes(name) && node.params.length > 0;
+      if (!isHelperCall) found.push(`line ${node.loc.start.line}: {{${name}}}`);
     }
   }
   new Walker().accept(Handlebars.parse(source));

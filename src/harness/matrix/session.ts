@@ -204,8 +204,3 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
   io.log(`${runs.length} profile(s): ${totals.passed} passed, ${totals.failed} failed, ${totals.notExecuted} not executed`);
   return totals.failed === 0 ? 0 : 1;
 }
-
-/** The default results folder: beside the user's files, never inside the package. */
-export function defaultOutDir(): string {
-  return path.resolve(process.cwd(), 'ccenv-test');
-}

@@ -13,6 +13,7 @@ export interface Subject {
   /** install.ps1 beside it (the pwsh lane's script). */
   installPs1Path: string;
   installPs1Url: string;
+  installCmdUrl: string;
   /** The Node.js mirror the installers use (the profile's, or its region's default), without a trailing slash. */
   nodeMirrorUrl: string;
   nodeHost: string;
@@ -42,7 +43,9 @@ export function subjectOf(profile: Profile): Subject {
   const mirror = trimSlash(profile.node.mirror ?? 'https://nodejs.org/dist');
   const registry = trimSlash(profile.npmRegistry ?? 'https://registry.npmjs.org');
   const mirrorUrl = new URL(mirror);
-  const installPath = `/${profile.id}/install.sh`;
+  // each installer at /<id>/<file> on the CDN host
+  const at = (file: string) => ({ path: `/${profile.id}/${file}`, url: `https://${HOSTS.cdn}/${profile.id}/${file}` });
+  const [sh, ps1, cmd] = [at('install.sh'), at('install.ps1'), at('install.cmd')];
   const models = profile.models?.enabledByDefault ? profile.models : undefined;
   const extraEnv: Record<string, string> = { ...(profile.env ?? {}) };
   if (models) {
@@ -53,10 +56,11 @@ export function subjectOf(profile: Profile): Subject {
   return {
     profile,
     id: profile.id,
-    installPath,
-    installUrl: `https://${HOSTS.cdn}${installPath}`,
-    installPs1Path: `/${profile.id}/install.ps1`,
-    installPs1Url: `https://${HOSTS.cdn}/${profile.id}/install.ps1`,
+    installPath: sh.path,
+    installUrl: sh.url,
+    installPs1Path: ps1.path,
+    installPs1Url: ps1.url,
+    installCmdUrl: cmd.url,
     nodeMirrorUrl: mirror,
     nodeHost: mirrorUrl.hostname,
     nodePrefix: trimSlash(mirrorUrl.pathname),

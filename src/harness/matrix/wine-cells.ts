@@ -44,8 +44,7 @@ export async function prepareWineCells(subject: Subject, dist: string, nodeVersi
   const machine = await ensureCmdMachine(await ensureWinePrefix('matrix'), nodeVersion);
   serveSite(machine, HOSTS.cdn, '', dist);
   serveSite(machine, subject.nodeHost, subject.nodePrefix, machine.mirror.root);
-  const installUrl = `https://${HOSTS.cdn}${subject.installPath.replace(/install\.sh$/, 'install.cmd')}`;
-  return { machine, subject, installUrl, cwd: path.join(machine.work, 'cwd') };
+  return { machine, subject, installUrl: subject.installCmdUrl, cwd: path.join(machine.work, 'cwd') };
 }
 
 export function disposeWineCells(w: WineCells): void {

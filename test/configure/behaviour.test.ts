@@ -15,8 +15,8 @@ import {
   run,
   sandbox,
   snapshot,
-} from './harness.js';
-import { DEEPSEEK_ENV, ZHIPU_ENV, ZHIPU_MODELS } from './plan.js';
+} from '../support/run-configure.js';
+import { DEEPSEEK_ENV, ZHIPU_ENV, ZHIPU_MODELS } from '../support/configure-plan.js';
 
 type Json = Record<string, unknown>;
 const envOf = (p: string): Json => (readJson(p)['env'] ?? {}) as Json;

@@ -7,15 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import type { ConfigurePlan } from '../../src/configure/plan.js';
-import { loadConfigureArtifact } from './artifact.js';
+import { loadConfigureArtifact } from '../support/configure-artifact.js';
 import { configurePlan } from '../../src/render/context.js';
 import { resolveProfile } from '../../src/profile/load.js';
 import { loadCatalog as loadFullCatalog } from '../../src/messages/catalog.js';
 import { CCENV_VERSION } from '../../src/version.js';
-import { KEY, readJson, run, sandbox } from './harness.js';
+import { KEY, readJson, run, sandbox } from '../support/run-configure.js';
 import { NODE_TOO_OLD_EXIT } from '../../src/contract.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
-import { REPO_ROOT, testPlan } from './plan.js';
+import { REPO_ROOT, testPlan } from '../support/configure-plan.js';
 
 async function freshBuild(plan: ConfigurePlan): Promise<string> {
   vi.resetModules(); // a new module instance: no cached bundle

@@ -12,7 +12,7 @@ import { runDiagnosis, type Io } from '../../src/configure/main.js';
 import { effectiveValues, settingsFiles, type SettingsSource } from '../../src/configure/settings-sources.js';
 import { scanStartupFiles } from '../../src/configure/shell-exports.js';
 import { resolvePaths } from '../../src/configure/paths.js';
-import { testPlan } from './plan.js';
+import { testPlan } from '../support/configure-plan.js';
 
 const KEY = 'sk-doctor-0123456789abcdef';
 

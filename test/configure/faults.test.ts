@@ -23,9 +23,9 @@ import {
   sandbox,
   snapshot,
   type Sandbox,
-} from './harness.js';
+} from '../support/run-configure.js';
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'preloads');
 const RACE = path.join(FIXTURES, 'concurrent-writer.cjs');
 const FAIL = path.join(FIXTURES, 'fail-fs.cjs');
 const NOBODY = 65534;

@@ -14,8 +14,8 @@ import { shellByName } from '../../src/harness/shells.js';
 import { ensureWinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import { ensureWinePrefix, missingWine, resetUserFiles, runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
 import { repoPath } from '../../src/paths.js';
-import { NO_PWSH, PWSH, runPs1 } from '../installer/ps1-support.js';
-import { readyMachine } from '../installer/support.js';
+import { NO_PWSH, PWSH, runPs1 } from '../support/run-ps1.js';
+import { readyMachine } from '../support/installer-machine.js';
 
 export type TargetId = 'sh' | 'ps1' | 'cmd';
 export const TARGET_IDS: readonly TargetId[] = ['sh', 'ps1', 'cmd'];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiCalls, apiStubSite, DEFAULT_REPLY } from '../../src/harness/api-stub.js';
 import { startFixtureServer, type FixtureServer } from '../../src/harness/fixture-server.js';
 import { ensureTestCa, type TestCa } from '../../src/harness/test-ca.js';
-import { curl } from './helpers.js';
+import { curl } from '../support/curl.js';
 
 const HOST = 'open.bigmodel.cn';
 const KEY = 'sk-stub-test-0001';

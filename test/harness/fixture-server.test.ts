@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { startFixtureServer, tamperHashes, type FixtureServer } from '../../src/harness/fixture-server.js';
 import { staticSite } from '../../src/http/static-site.js';
 import { ensureTestCa, type TestCa } from '../../src/harness/test-ca.js';
-import { curl } from './helpers.js';
+import { curl } from '../support/curl.js';
 
 const PAYLOAD = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) % 256));
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../src/harness/fixture-server.js';
 import { CLAUDE_CODE_PACKAGE, CLAUDE_CODE_VERSION, fetchRegistryPackage, npmRegistrySite, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
 import { ensureTestCa, type TestCa } from '../../src/harness/test-ca.js';
-import { curl } from './helpers.js';
+import { curl } from '../support/curl.js';
 
 // The light half: the pinned wrapper package only (32 kB). Installing it with its 175 MB platform
 // package is test/e2e/harness-claude-code.test.ts.

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../src/harness/fixture-server.js';
 import { ensureTestCa, SYSTEM_CA_BUNDLE, type TestCa } from '../../src/harness/test-ca.js';
-import { curl } from './helpers.js';
+import { curl } from '../support/curl.js';
 
 const HOSTS = ['nodejs.org', 'registry.npmjs.org', 'open.bigmodel.cn', 'cdn.ccenv.test'];
 

@@ -20,8 +20,8 @@ import { CN_MIRRORS, standardSites } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 import { REGION_DEFAULTS } from '../../src/profile/regions.js';
 import type { FakeMachine } from '../support/fake-machine.js';
-import { readyMachines } from './support.js';
-import { runPs1 } from './ps1-support.js';
+import { readyMachines } from '../support/installer-machine.js';
+import { runPs1 } from '../support/run-ps1.js';
 
 const PWSH = findPwsh();
 const URL = 'https://cdn.ccenv.test/zhipu/install.ps1';

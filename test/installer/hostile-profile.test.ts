@@ -9,7 +9,7 @@ import { runInstaller } from '../support/run-installer.js';
 import { shellcheck } from '../../src/lint/shellcheck.js';
 import type { FakeMachine } from '../support/fake-machine.js';
 import { renderForTest } from '../support/render.js';
-import { envOf, readyMachine } from './support.js';
+import { envOf, readyMachine } from '../support/installer-machine.js';
 
 const profile = loadProfileFile(repoPath('test', 'fixtures', 'profiles', 'hostile.yaml'));
 let script: string;

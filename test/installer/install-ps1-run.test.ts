@@ -9,8 +9,8 @@ import { repoPath } from '../../src/paths.js';
 import type { FakeMachine } from '../support/fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { addNpmClaude } from './npm-claude.js';
-import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from './support.js';
-import { NO_PWSH, PWSH, pwshEnv, runPs1 } from './ps1-support.js';
+import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from '../support/installer-machine.js';
+import { NO_PWSH, PWSH, pwshEnv, runPs1 } from '../support/run-ps1.js';
 import { runInPty } from '../../src/harness/pty.js';
 
 const machine = readyMachines();

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { repoPath } from '../../src/paths.js';
-import { envOf, HOSTILE_KEY, readyMachines, settingsPath, writeSettings } from './support.js';
-import { NO_PWSH, PWSH, pwshEnv, runPs1 } from './ps1-support.js';
+import { envOf, HOSTILE_KEY, readyMachines, settingsPath, writeSettings } from '../support/installer-machine.js';
+import { NO_PWSH, PWSH, pwshEnv, runPs1 } from '../support/run-ps1.js';
 
 const machine = readyMachines();
 const FILE = repoPath('dist', 'zhipu', 'install.ps1');

@@ -10,7 +10,7 @@ import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { addNpmClaude } from './npm-claude.js';
 import {
   envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
-} from './support.js';
+} from '../support/installer-machine.js';
 
 const machine = readyMachines();
 

@@ -7,7 +7,7 @@ import { runInstaller, installerEnv } from '../support/run-installer.js';
 import { runInPty } from '../../src/harness/pty.js';
 import type { FakeMachine } from '../support/fake-machine.js';
 import { repoPath } from '../../src/paths.js';
-import { envOf, readyMachine, ZHIPU_SCRIPT } from './support.js';
+import { envOf, readyMachine, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 
 const KEY = 'sk-argv-canary-7f3a9c';
 const script = ZHIPU_SCRIPT();

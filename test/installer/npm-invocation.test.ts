@@ -6,7 +6,7 @@ import path from 'node:path';
 import { shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../support/run-installer.js';
 import type { FakeMachine } from '../support/fake-machine.js';
-import { envOf, readyMachine, ZHIPU_SCRIPT } from './support.js';
+import { envOf, readyMachine, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 
 const KEY = 'sk-npm-canary-31415';
 const machines: FakeMachine[] = [];

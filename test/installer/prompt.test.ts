@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { runInPty } from '../../src/harness/pty.js';
 import { installerEnv } from '../support/run-installer.js';
 import { repoPath } from '../../src/paths.js';
-import { envOf, HOSTILE_KEY, readyMachines, snapshotTree } from './support.js';
+import { envOf, HOSTILE_KEY, readyMachines, snapshotTree } from '../support/installer-machine.js';
 
 const SCRIPT = repoPath('dist', 'zhipu', 'install.sh');
 const KEY_PROMPT = 'Enter your Zhipu GLM Coding Plan API key';

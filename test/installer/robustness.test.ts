@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../support/run-installer.js';
-import { readyMachines, snapshotTree, ZHIPU_SCRIPT } from './support.js';
+import { readyMachines, snapshotTree, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 import { CN_MIRRORS } from '../../src/harness/sites.js';
 
 const machine = readyMachines();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkPowerShell, formatPsFinding } from '../../src/lint/powershell.js';
 
-const corpus = path.join(import.meta.dirname, 'ps-corpus');
+const corpus = path.join(import.meta.dirname, '..', 'fixtures', 'powershell-lint');
 const load = (dir: string) =>
   readdirSync(path.join(corpus, dir))
     .sort()

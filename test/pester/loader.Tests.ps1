@@ -1,9 +1,9 @@
-# Pester 5: support/Import-Installer.ps1 on the current dist/zhipu/install.ps1 (its functions callable
+# Pester 5: test/support/Import-Installer.ps1 on the current dist/zhipu/install.ps1 (its functions callable
 # in this scope, its messages and codes defined, nothing of its main flow run), and on doctored
 # scripts (a command in a top-level assignment is left out, not run). Pure ASCII: Windows PowerShell
 # 5.1 reads a BOM-less file as ANSI.
 BeforeAll {
-    . (Join-Path (Join-Path $PSScriptRoot 'support') 'Import-Installer.ps1')
+    . (Join-Path (Join-Path (Split-Path $PSScriptRoot) 'support') 'Import-Installer.ps1')
     $script:Installer = Join-Path (Join-Path (Join-Path (Join-Path $PSScriptRoot '..') '..') 'dist') (Join-Path 'zhipu' 'install.ps1')
 }
 

@@ -5,7 +5,7 @@
 BeforeAll {
     # Join-Path with two arguments only: Windows PowerShell 5.1 runs this file too.
     $installer = [IO.Path]::Combine($PSScriptRoot, '..', '..', 'dist', 'zhipu', 'install.ps1')
-    . ([IO.Path]::Combine($PSScriptRoot, 'support', 'Import-Installer.ps1'))
+    . ([IO.Path]::Combine($PSScriptRoot, '..', 'support', 'Import-Installer.ps1'))
     . (Import-CcenvInstaller -Path $installer)
     # The definitions land in this scope; the Windows branch is the one under test.
     $OnWindows = $true

@@ -8,10 +8,10 @@ import { describe, expect } from 'vitest';
 import { installerEnv } from '../support/run-installer.js';
 import { runInPty } from '../../src/harness/pty.js';
 import { repoPath } from '../../src/paths.js';
-import { snapshotTree } from '../installer/support.js';
+import { snapshotTree } from '../support/installer-machine.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths } from './case.js';
 import { BASE_URL, install, KEY, machines, said, type Machine } from './install-run.js';
-import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { NO_PWSH, PWSH } from '../support/run-ps1.js';
 import { installPs1, PS1 } from './ps1-run.js';
 
 const machine = machines();

@@ -5,10 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, realpathSync, unlinkSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
-import { CORPUS } from '../configure/harness.js';
+import { CORPUS } from '../support/run-configure.js';
 import { reliabilityCase, type CaseResult } from './case.js';
 import { install, machines, said, type Machine } from './install-run.js';
-import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { NO_PWSH, PWSH } from '../support/run-ps1.js';
 import { installPs1, PS1 } from './ps1-run.js';
 
 const machine = machines();

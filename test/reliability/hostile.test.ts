@@ -29,11 +29,11 @@ import { cachePath, ensureCacheDir } from '../../src/harness/cache.js';
 import { ensureWinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import { ensureWinePrefix, missingWine, runWine, startWineServer, windowsPath, type WinePrefix, type WineRun } from '../../src/harness/wine/prefix.js';
 import { repoPath } from '../../src/paths.js';
-import { readyMachine, ZHIPU_SCRIPT } from '../installer/support.js';
+import { readyMachine, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';
 import { BASE_URL, KEY, said } from './install-run.js';
 import { random } from '../support/random.js';
-import { NO_PWSH, PWSH } from '../installer/ps1-support.js';
+import { NO_PWSH, PWSH } from '../support/run-ps1.js';
 import { installPs1, PS1, PS1_FILE, runPs1File } from './ps1-run.js';
 
 const AREA = 'hostile values' as const;

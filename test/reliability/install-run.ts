@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import type { FakeMachine } from '../support/fake-machine.js';
 import { runInstaller, type InstallerRun } from '../support/run-installer.js';
 import { shellByName } from '../../src/harness/shells.js';
-import { readyMachine, ZHIPU_ENV, ZHIPU_SCRIPT } from '../installer/support.js';
+import { readyMachine, ZHIPU_ENV, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 import { describeConfig, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';
 
 export const KEY = 'sk-reliability.0123456789abcdef';

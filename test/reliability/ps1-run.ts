@@ -3,7 +3,7 @@
 // the install.ps1 counterpart of install-run.ts.
 import { execa } from 'execa';
 import { repoPath } from '../../src/paths.js';
-import { PWSH, pwshEnv } from '../installer/ps1-support.js';
+import { PWSH, pwshEnv } from '../support/run-ps1.js';
 import { describeConfig, snapshotConfig, type ConfigPaths } from './case.js';
 import { BASE_URL, KEY, type InstallOutcome, type Machine } from './install-run.js';
 

@@ -6,7 +6,7 @@
 #    ($Messages and its entries, exit codes, $State, $OnWindows, $ErrorActionPreference = 'Stop' ...),
 # and leaves out everything else: Set-StrictMode, the file-mode check, the call to the main flow.
 # It returns a script block; dot-source it so the definitions land in the CALLER's scope:
-#   . (Join-Path $PSScriptRoot 'support' 'Import-Installer.ps1')
+#   . (Join-Path $PSScriptRoot '..' 'support' 'Import-Installer.ps1')   # from test/pester
 #   . (Import-CcenvInstaller -Path $installer)
 #   $Lang = 'en'   # set by the main flow, so the caller's to choose
 function Import-CcenvInstaller {

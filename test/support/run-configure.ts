@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect } from 'vitest';
-import { loadConfigureArtifact } from './artifact.js';
+import { loadConfigureArtifact } from './configure-artifact.js';
 
 export const KEY = 'sk-test.0123456789abcdefABCDEF_xyz';
-export const CORPUS = path.join(path.dirname(new URL(import.meta.url).pathname), 'corpus');
+export const CORPUS = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'claude-config');
 export const IS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
 const sandboxes: string[] = [];

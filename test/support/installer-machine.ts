@@ -2,10 +2,10 @@
 import { afterEach } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createFakeMachine, type FakeMachine, type MachineOptions } from '../support/fake-machine.js';
+import { createFakeMachine, type FakeMachine, type MachineOptions } from './fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { repoPath } from '../../src/paths.js';
-export { ZHIPU_ENV } from '../configure/plan.js';
+export { ZHIPU_ENV } from './configure-plan.js';
 
 export const ZHIPU_SCRIPT = (): string => readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
 

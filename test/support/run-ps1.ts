@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { FakeMachine } from '../support/fake-machine.js';
+import type { FakeMachine } from './fake-machine.js';
 import { findPwsh, NO_PWSH, pwshCommand } from '../../src/harness/powershell.js';
-import { installerEnv, type InstallerRun } from '../support/run-installer.js';
+import { installerEnv, type InstallerRun } from './run-installer.js';
 
 export const PWSH = findPwsh();
 export { NO_PWSH };

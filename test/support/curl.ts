@@ -1,4 +1,4 @@
-// Shared by the harness tests: curl against a fixture server on a random loopback port, with the
+// Shared by the harness and publish tests: curl against a fixture server on a random loopback port, with the
 // real host name resolved to it (--resolve), the way the sandbox's /etc/hosts does.
 import { execa } from 'execa';
 

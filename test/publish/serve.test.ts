@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { serveDirectory } from '../../src/publish/serve.js';
 import { repoPath } from '../../src/paths.js';
 import { ensureTestCa } from '../../src/harness/test-ca.js';
-import { curl } from './helpers.js';
+import { curl } from '../support/curl.js';
 
 describe('ccenv serve', () => {
   let dir: string;

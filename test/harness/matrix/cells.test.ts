@@ -1,10 +1,10 @@
 // The matrix table itself: no (lane, scenario) pair silently missing, and the report says so.
 import { describe, expect, test } from 'vitest';
-import { expandMatrix, MATRIX, NOT_EXECUTED } from '../../src/harness/matrix/cells.js';
-import { LANES } from '../../src/harness/matrix/lanes.js';
-import { junitXml, resultsTable } from '../../src/harness/matrix/report.js';
-import type { MatrixRun } from '../../src/harness/matrix/run.js';
-import { SCENARIOS } from '../../src/harness/matrix/scenarios.js';
+import { expandMatrix, MATRIX, NOT_EXECUTED } from '../../../src/harness/matrix/cells.js';
+import { LANES } from '../../../src/harness/matrix/lanes.js';
+import { junitXml, resultsTable } from '../../../src/harness/matrix/report.js';
+import type { MatrixRun } from '../../../src/harness/matrix/run.js';
+import { SCENARIOS } from '../../../src/harness/matrix/scenarios.js';
 
 describe('matrix table', () => {
   test('every lane × scenario is run or has a reason', () => {

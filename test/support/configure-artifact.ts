@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadProfileFile } from '../../src/profile/load.js';
 import { repoPath } from '../../src/paths.js';
-import { renderForTest } from '../support/render.js';
+import { renderForTest } from './render.js';
 
 const TERMINATOR = 'CCENV_CONFIGURE_JS';
 

@@ -6,16 +6,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoPath } from '../../src/paths.js';
-import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
+import { repoPath } from '../../../src/paths.js';
+import { ensureWinNodeMirror, type WinNodeMirror } from '../../../src/harness/wine/node-win-mirror.js';
 import {
   ensurePowerShellPrefix,
   ensureWinePowerShellHost,
   missingPowerShellHostTools,
   runWinePowerShell,
   type WinePowerShellHost,
-} from '../../src/harness/wine/powershell-host.js';
-import { runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
+} from '../../../src/harness/wine/powershell-host.js';
+import { runWine, startWineServer, windowsPath, type WinePrefix } from '../../../src/harness/wine/prefix.js';
 
 const missing = missingPowerShellHostTools();
 const win = windowsPath;
@@ -206,7 +206,7 @@ describe.skipIf(missing)('Windows PowerShell 7.6 under Wine', () => {
         ].join('\n'),
       ),
       win(installer),
-      win(repoPath('test', 'pester', 'support')),
+      win(repoPath('test', 'support')),
       win(path.join(work, 'cases.json')),
       win(work),
       dir,

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_NODE_VERSION, nodeDistName, sha256File } from '../../src/harness/node-mirror.js';
-import { npmPack } from '../../src/harness/npm-pack.js';
-import { findProgram } from '../../src/harness/tools.js';
-import { ensureWinNodeMirror, type WinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
-import { ensureWinePrefix, runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
-import { ensureWineShims } from '../../src/harness/wine/shims.js';
+import { DEFAULT_NODE_VERSION, nodeDistName, sha256File } from '../../../src/harness/node-mirror.js';
+import { npmPack } from '../../../src/harness/npm-pack.js';
+import { findProgram } from '../../../src/harness/tools.js';
+import { ensureWinNodeMirror, type WinNodeMirror } from '../../../src/harness/wine/node-win-mirror.js';
+import { ensureWinePrefix, runWine, startWineServer, windowsPath, type WinePrefix } from '../../../src/harness/wine/prefix.js';
+import { ensureWineShims } from '../../../src/harness/wine/shims.js';
 
 const missing = ['wine', 'wineserver', 'x86_64-w64-mingw32-gcc', 'bsdtar'].filter((p) => !findProgram(p));
 const base = nodeDistName(DEFAULT_NODE_VERSION, 'win-x64');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ZodType } from 'zod';
+import { UserError } from '../errors.js';
 import { profileYaml, REQUIRED_WITHOUT_EXTENDS, type ProfileAnswers } from '../profile/init.js';
 import { builtinProfileIds, parseProfile } from '../profile/load.js';
 import { fieldSchemas, profileJsonSchema } from '../profile/schema.js';
@@ -10,7 +11,6 @@ import type { Region } from '../profile/regions.js';
 import { DEFAULT_TIMEOUT_MS, type InitOptions } from './init.js';
 
 const SCHEMA_FILE = 'profile.schema.json';
-export class InitError extends Error {}
 
 /** Answers read line by line from stdin (a terminal or a pipe); end of input is an error naming the flag. */
 function lineReader() {
@@ -21,7 +21,7 @@ function lineReader() {
       for (;;) {
         process.stderr.write(`${question}${fallback ? ` [${fallback}]` : ''}: `);
         const next = await lines.next();
-        if (next.done) throw new InitError(`\nno answer for ${flag} (end of input): give it as a flag, e.g. ccenv init --yes ${flag} …`);
+        if (next.done) throw new UserError(`\nno answer for ${flag} (end of input): give it as a flag, e.g. ccenv init --yes ${flag} …`);
         const answer = String(next.value).trim() || fallback;
         const checked = schema.safeParse(answer);
         if (checked.success) return answer;
@@ -51,12 +51,12 @@ async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
   };
   const models = [argv['model-opus'], argv['model-sonnet'], argv['model-haiku']];
   if (models.some(Boolean)) {
-    if (!models.every(Boolean)) throw new InitError('give --model-opus, --model-sonnet and --model-haiku together (or none)');
+    if (!models.every(Boolean)) throw new UserError('give --model-opus, --model-sonnet and --model-haiku together (or none)');
     given.models = { opus: models[0]!, sonnet: models[1]!, haiku: models[2]!, enabledByDefault: argv['models-by-default'] };
   }
   const missing = [...(given.id ? [] : ['id']), ...(given.extends ? [] : REQUIRED_WITHOUT_EXTENDS.filter((k) => !given[k]))];
   if (argv.yes) {
-    if (missing.length > 0) throw new InitError(`missing ${missing.map(flagOf).join(', ')} (--yes asks nothing)`);
+    if (missing.length > 0) throw new UserError(`missing ${missing.map(flagOf).join(', ')} (--yes asks nothing)`);
     return given;
   }
   if (missing.length === 0) return given;
@@ -103,7 +103,7 @@ function writeOrFail(file: string, text: string): void {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
   } catch (err) {
-    throw new InitError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UserError(`cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 
@@ -111,7 +111,7 @@ function writeOrFail(file: string, text: string): void {
 export async function initProfile(argv: InitOptions, log: (line: string) => void): Promise<string> {
   const answers = await collectAnswers(argv);
   const file = path.join(argv.dir, `${answers.id}.yaml`);
-  if (existsSync(file) && !argv.force) throw new InitError(`${file} exists; pass --force to replace it`);
+  if (existsSync(file) && !argv.force) throw new UserError(`${file} exists; pass --force to replace it`);
   const text = profileYaml(answers, argv.schema ? `./${SCHEMA_FILE}` : undefined);
   const profile = parseProfile(text, file); // nothing is written unless it validates
   writeOrFail(file, text);

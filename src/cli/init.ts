@@ -53,13 +53,7 @@ export const initCommand: CommandModule<object, InitOptions> = {
       .option('schema', { type: 'boolean', default: true, describe: 'write profile.schema.json beside it (--no-schema to skip)' }),
   handler: async (argv) => {
     // the profile code (zod, yaml) loads only when init runs
-    const [{ initProfile, InitError }, { ProfileError }] = await Promise.all([import('./init-profile.js'), import('../profile/load.js')]);
-    try {
-      await initProfile(argv, (line) => console.log(line));
-    } catch (err) {
-      if (!(err instanceof InitError || err instanceof ProfileError)) throw err;
-      console.error(`ccenv init: ${err.message.trim()}`);
-      process.exitCode = 2;
-    }
+    const [{ initProfile }, { withContext }] = await Promise.all([import('./init-profile.js'), import('../errors.js')]);
+    await withContext('ccenv init', () => initProfile(argv, (line) => console.log(line)));
   },
 };

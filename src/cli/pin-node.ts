@@ -17,15 +17,9 @@ export const pinNodeCommand: CommandModule<object, PinNodeOptions> = {
       .option('mirror', { type: 'string', default: 'https://nodejs.org/dist', describe: 'where to read v<version>/SHASUMS256.txt' })
       .option('allow-http', { type: 'boolean', default: false, describe: 'accept a plain-http mirror' }),
   handler: async (argv) => {
-    const [{ fetchNodeChecksums, PinError, writeNodePin }, { ProfileError }] = await Promise.all([import('../profile/pin-node.js'), import('../profile/load.js')]);
-    try {
-      const sums = await fetchNodeChecksums(argv.mirror, argv.release, argv['allow-http']);
-      writeNodePin(argv.profile, argv.release, sums);
-      console.log(`${argv.profile}: pinned Node.js ${argv.release} (${Object.keys(sums).length} tarballs)`);
-    } catch (err) {
-      if (!(err instanceof PinError || err instanceof ProfileError)) throw err;
-      console.error(err.message);
-      process.exitCode = 2;
-    }
+    const { fetchNodeChecksums, writeNodePin } = await import('../profile/pin-node.js');
+    const sums = await fetchNodeChecksums(argv.mirror, argv.release, argv['allow-http']);
+    writeNodePin(argv.profile, argv.release, sums);
+    console.log(`${argv.profile}: pinned Node.js ${argv.release} (${Object.keys(sums).length} tarballs)`);
   },
 };

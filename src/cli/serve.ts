@@ -21,20 +21,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .check((a) => (a['tls-cert'] === undefined) === (a['tls-key'] === undefined) || 'give --tls-cert and --tls-key together'),
   handler: async (argv) => {
     const { serveDirectory } = await import('../publish/serve.js');
-    let handle;
-    try {
-      handle = await serveDirectory({
-        dir: argv.dir,
-        host: argv.host,
-        port: argv.port,
-        ...(argv['tls-cert'] && argv['tls-key'] ? { tls: { cert: argv['tls-cert'], key: argv['tls-key'] } } : {}),
-        log: (line) => console.log(line),
-      });
-    } catch (err) {
-      console.error((err as Error).message);
-      process.exitCode = 2;
-      return;
-    }
+    const handle = await serveDirectory({
+      dir: argv.dir,
+      host: argv.host,
+      port: argv.port,
+      ...(argv['tls-cert'] && argv['tls-key'] ? { tls: { cert: argv['tls-cert'], key: argv['tls-key'] } } : {}),
+      log: (line) => console.log(line),
+    });
     console.log(`Serving ${argv.dir} at ${handle.url} (Ctrl-C to stop)`);
     const stop = () => {
       void handle.close().then(() => process.exit(0));

@@ -43,9 +43,9 @@ export const testCommand: CommandModule<object, TestOptions> = {
       .example('$0 test --profile acme.yaml --dist public --lanes dash,bash --scenarios fresh', 'test an already built tree, some cells only'),
   handler: async (argv) => {
     // loaded here, not above: the other commands never load the harness
-    const { runTests } = await import('../harness/matrix/session.js');
+    const [{ runTests }, { withContext }] = await Promise.all([import('../harness/matrix/session.js'), import('../errors.js')]);
     const imageBases = Object.fromEntries(argv['image-base'].map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
-    process.exitCode = await runTests(
+    process.exitCode = await withContext('ccenv test', () => runTests(
       {
         profiles: argv.profile,
         dist: argv.dist,
@@ -66,6 +66,6 @@ export const testCommand: CommandModule<object, TestOptions> = {
         error: (line) => console.error(line),
         progress: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
       },
-    );
+    ));
   },
 };

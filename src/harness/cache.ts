@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheRoot } from '../cache-dir.js';
+import { UserError } from '../errors.js';
 
 // the location is product code (ccenv build caches there too); the harness's cache builds on it
 export { cacheRoot, cachePath } from '../cache-dir.js';
@@ -72,18 +73,16 @@ export function asPreparer<T>(onFill: (dir: string) => void, fn: () => Promise<T
   return preparing.run({ onFill }, fn);
 }
 
-export class CacheNotPreparedError extends Error {
-  constructor(readonly entry: string) {
-    super(`${entry} is not prepared: run \`make prepare\` (ccenv test --prepare --suite) first`);
-    this.name = 'CacheNotPreparedError';
-  }
+/** A cache entry the frozen run needs but `make prepare` did not fill. */
+function notPrepared(entry: string): UserError {
+  return new UserError(`${entry} is not prepared: run \`make prepare\` (ccenv test --prepare --suite) first`);
 }
 
 function refuseFrozenFill(dir: string, opts: CacheEntryOptions): void {
   if (process.env.CCENV_CACHE_FROZEN !== '1' || opts.cheap || preparing.getStore()) return;
   const rel = path.relative(PREPARED_ROOT, path.resolve(dir));
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
-  throw new CacheNotPreparedError(path.join(PREPARED_ROOT, rel));
+  throw notPrepared(path.join(PREPARED_ROOT, rel));
 }
 
 /**

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { cachePath } from '../cache-dir.js';
+import { CLI_EXIT, UserError } from '../errors.js';
 
 export const SHELL_DIALECTS = ['sh', 'dash', 'bash', 'ksh'] as const;
 
@@ -30,8 +31,6 @@ interface Json1 {
   comments: { file: string; line: number; column: number; level: string; code: number; message: string }[];
 }
 
-export class ToolMissingError extends Error {}
-
 export function shellcheckBinary(): string {
   return process.env['CCENV_SHELLCHECK'] ?? 'shellcheck';
 }
@@ -42,7 +41,7 @@ const MISSING =
 /** `shellcheck --version`: part of every cache key, so an upgrade re-lints everything. */
 async function shellcheckVersion(): Promise<string> {
   const r = await execa(shellcheckBinary(), ['--version'], { reject: false, stdin: 'ignore' });
-  if (r.failed && r.exitCode === undefined) throw new ToolMissingError(MISSING);
+  if (r.failed && r.exitCode === undefined) throw new UserError(MISSING, CLI_EXIT.failed);
   return r.stdout;
 }
 
@@ -90,7 +89,7 @@ async function lintDialect(dialect: string, files: LintFile[], version: string, 
     reject: false,
     stdin: 'ignore',
   });
-  if (result.failed && result.exitCode === undefined) throw new ToolMissingError(MISSING);
+  if (result.failed && result.exitCode === undefined) throw new UserError(MISSING, CLI_EXIT.failed);
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     throw new Error(`shellcheck -s ${dialect} failed (exit ${result.exitCode}): ${result.stderr}`);
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { Lang } from '../configure/plan.js';
 import { repoPath } from '../paths.js';
+import { UserError } from '../errors.js';
 
 export const LANGS: readonly Lang[] = ['en', 'zh'];
 
@@ -26,8 +27,6 @@ export type BuildValues = Record<(typeof BUILD_PLACEHOLDERS)[number], Record<Lan
 
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*)\}/g;
 
-export class CatalogError extends Error {}
-
 export function placeholders(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
 }
@@ -38,19 +37,19 @@ export function runtimePlaceholders(text: string): string[] {
 
 /** Checks one entry: both languages present, same run-time placeholders in the same order. */
 export function checkMessage(id: string, entry: unknown, file: string): Message {
-  if (typeof entry !== 'object' || entry === null) throw new CatalogError(`${file}: ${id}: must be a map of en/zh`);
+  if (typeof entry !== 'object' || entry === null) throw new UserError(`${file}: ${id}: must be a map of en/zh`);
   const e = entry as Record<string, unknown>;
   for (const lang of LANGS) {
     if (typeof e[lang] !== 'string' || (e[lang] as string).length === 0) {
-      throw new CatalogError(`${file}: ${id}: missing ${lang} translation`);
+      throw new UserError(`${file}: ${id}: missing ${lang} translation`);
     }
   }
   const extra = Object.keys(e).filter((k) => !(LANGS as readonly string[]).includes(k));
-  if (extra.length > 0) throw new CatalogError(`${file}: ${id}: unknown language(s) ${extra.join(', ')}`);
+  if (extra.length > 0) throw new UserError(`${file}: ${id}: unknown language(s) ${extra.join(', ')}`);
   const en = e['en'] as string;
   const zh = e['zh'] as string;
   if (runtimePlaceholders(en).join(',') !== runtimePlaceholders(zh).join(',')) {
-    throw new CatalogError(
+    throw new UserError(
       `${file}: ${id}: run-time placeholders differ between en (${runtimePlaceholders(en).join(', ')}) and zh (${runtimePlaceholders(zh).join(', ')})`,
     );
   }
@@ -63,7 +62,7 @@ export function loadCatalog(dir: string = repoPath('messages')): Catalog {
     const file = path.join(dir, name);
     const data = parse(readFileSync(file, 'utf8'), { uniqueKeys: true }) as Record<string, unknown>;
     for (const [id, entry] of Object.entries(data ?? {})) {
-      if (id in catalog) throw new CatalogError(`${file}: ${id}: defined twice in the catalog`);
+      if (id in catalog) throw new UserError(`${file}: ${id}: defined twice in the catalog`);
       catalog[id] = checkMessage(id, entry, file);
     }
   }

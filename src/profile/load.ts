@@ -5,8 +5,7 @@ import { parseDocument } from 'yaml';
 import { profileSchema, type Profile } from './schema.js';
 import { mergeProfileData, type ProfileData } from './extends.js';
 import { repoPath } from '../paths.js';
-
-export class ProfileError extends Error {}
+import { UserError } from '../errors.js';
 
 export const BUILTIN_PROFILES_DIR = repoPath('profiles');
 
@@ -17,7 +16,7 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ProfileError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 
@@ -25,11 +24,11 @@ function readText(file: string): string {
 function parseData(text: string, file: string): ProfileData {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ProfileError(doc.errors.map((e) => `${file}: ${e.message}`).join('\n'));
+    throw new UserError(doc.errors.map((e) => `${file}: ${e.message}`).join('\n'));
   }
   const data: unknown = doc.toJS();
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ProfileError(`${file}: (top level): must be a mapping of profile fields (id, name, baseUrl …)`);
+    throw new UserError(`${file}: (top level): must be a mapping of profile fields (id, name, baseUrl …)`);
   }
   return data as ProfileData;
 }
@@ -37,7 +36,7 @@ function parseData(text: string, file: string): ProfileData {
 /** Where `extends: <value>` of `file` points: a built-in id, else a path relative to the file. */
 function extendsTarget(value: unknown, file: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ProfileError(`${file}: extends: must be a built-in profile id or a path to a profile file`);
+    throw new UserError(`${file}: extends: must be a built-in profile id or a path to a profile file`);
   }
   if (/^[a-z][a-z0-9-]*$/.test(value) && builtinProfileIds().includes(value)) {
     return path.join(BUILTIN_PROFILES_DIR, `${value}.yaml`);
@@ -45,7 +44,7 @@ function extendsTarget(value: unknown, file: string): string {
   if (value.includes('/') || value.endsWith('.yaml') || value.endsWith('.yml')) {
     return path.resolve(path.dirname(file), value);
   }
-  throw new ProfileError(`${file}: extends: unknown profile "${value}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
+  throw new UserError(`${file}: extends: unknown profile "${value}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
 }
 
 /** The file's data with everything it extends merged underneath, `extends` itself removed. */
@@ -56,10 +55,10 @@ function resolveData(text: string, file: string, chain: string[]): ProfileData {
   const target = extendsTarget(parent, file);
   const seen = [...chain, path.resolve(file)];
   if (seen.includes(path.resolve(target))) {
-    throw new ProfileError(`${file}: extends: "${String(parent)}" leads back to itself (${[...seen, target].map((f) => path.basename(f)).join(' → ')})`);
+    throw new UserError(`${file}: extends: "${String(parent)}" leads back to itself (${[...seen, target].map((f) => path.basename(f)).join(' → ')})`);
   }
   if (seen.length >= MAX_EXTENDS_DEPTH) {
-    throw new ProfileError(`${file}: extends: more than ${MAX_EXTENDS_DEPTH} profiles deep`);
+    throw new UserError(`${file}: extends: more than ${MAX_EXTENDS_DEPTH} profiles deep`);
   }
   return mergeProfileData(resolveData(readText(target), target, seen), own);
 }
@@ -75,11 +74,11 @@ export function parseProfile(text: string, file: string): Profile {
       const message = nested ? `invalid name: ${nested}` : missing ? `is required (${issue.message.replace(/^Invalid input: |, received undefined$/g, '')})` : issue.message;
       return `${file}: ${where}: ${message}`;
     });
-    throw new ProfileError(lines.join('\n'));
+    throw new UserError(lines.join('\n'));
   }
   const expectedId = path.basename(file).replace(/\.ya?ml$/, '');
   if (result.data.id !== expectedId) {
-    throw new ProfileError(`${file}: id: "${result.data.id}" must match the file name ("${expectedId}")`);
+    throw new UserError(`${file}: id: "${result.data.id}" must match the file name ("${expectedId}")`);
   }
   return result.data;
 }
@@ -103,5 +102,5 @@ export function resolveProfile(idOrPath: string): Profile {
   if (idOrPath.includes('/') || idOrPath.endsWith('.yaml') || idOrPath.endsWith('.yml')) {
     return loadProfileFile(idOrPath);
   }
-  throw new ProfileError(`unknown profile "${idOrPath}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
+  throw new UserError(`unknown profile "${idOrPath}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
 }

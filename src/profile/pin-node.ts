@@ -2,11 +2,10 @@
 // checksums of its Linux/macOS tarballs in the profile (node.pin), keeping the file's comments.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
+import { UserError } from '../errors.js';
 import { parseProfile } from './load.js';
 
 const TARBALL = /^([0-9a-f]{64}) {2}(node-v(\d+\.\d+\.\d+)-(?:linux|darwin)-(?:x64|arm64)\.tar\.(?:xz|gz))$/;
-
-export class PinError extends Error {}
 
 /** The checksums of the official Linux/macOS tarballs of one release, from its SHASUMS256.txt. */
 export function parseShasums(text: string, version: string, url: string): Record<string, string> {
@@ -16,7 +15,7 @@ export function parseShasums(text: string, version: string, url: string): Record
     if (m && m[3] === version) sums[m[2] as string] = m[1] as string;
   }
   if (!sums[`node-v${version}-linux-x64.tar.xz`] && !sums[`node-v${version}-linux-x64.tar.gz`]) {
-    throw new PinError(`${url}: no linux-x64 tarball of Node.js ${version} listed (not a SHASUMS256.txt?)`);
+    throw new UserError(`${url}: no linux-x64 tarball of Node.js ${version} listed (not a SHASUMS256.txt?)`);
   }
   return Object.fromEntries(Object.entries(sums).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -24,15 +23,15 @@ export function parseShasums(text: string, version: string, url: string): Record
 export async function fetchNodeChecksums(mirror: string, version: string, allowHttp = false): Promise<Record<string, string>> {
   const url = `${mirror.replace(/\/$/, '')}/v${version}/SHASUMS256.txt`;
   if (!url.startsWith('https://') && !(allowHttp && url.startsWith('http://'))) {
-    throw new PinError(`${url}: refusing a mirror that is not https (use --allow-http for a trusted intranet mirror)`);
+    throw new UserError(`${url}: refusing a mirror that is not https (use --allow-http for a trusted intranet mirror)`);
   }
   let res: Response;
   try {
     res = await fetch(url);
   } catch (err) {
-    throw new PinError(`${url}: ${(err as Error).message}`);
+    throw new UserError(`${url}: ${(err as Error).message}`);
   }
-  if (!res.ok) throw new PinError(`${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new UserError(`${url}: HTTP ${res.status}`);
   return parseShasums(await res.text(), version, url);
 }
 

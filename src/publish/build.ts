@@ -1,7 +1,8 @@
 // `ccenv build`: load profiles, render every target, lint, then write dist/ or check it is fresh.
 import type { Profile } from '../profile/schema.js';
-import { builtinProfileIds, ProfileError, resolveProfile } from '../profile/load.js';
-import { loadCatalog, CatalogError } from '../messages/catalog.js';
+import { builtinProfileIds, resolveProfile } from '../profile/load.js';
+import { loadCatalog } from '../messages/catalog.js';
+import { CLI_EXIT, UserError } from '../errors.js';
 import { CCENV_VERSION } from '../version.js';
 import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree } from './dist-tree.js';
 import { signSums, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
@@ -25,11 +26,9 @@ export interface BuildRequest {
 async function publicKeyOf(privateKey: string): Promise<string> {
   const { execa } = await import('execa'); // ~150 ms to load: only when signing
   const r = await execa('ssh-keygen', ['-y', '-f', privateKey], { reject: false, stdin: 'ignore' });
-  if (r.exitCode !== 0) throw new BuildInputError(`--sign-key ${privateKey}: not a readable SSH private key without a passphrase (${r.stderr.trim() || `exit ${r.exitCode ?? '?'}`})`);
+  if (r.exitCode !== 0) throw new UserError(`--sign-key ${privateKey}: not a readable SSH private key without a passphrase (${r.stderr.trim() || `exit ${r.exitCode ?? '?'}`})`);
   return r.stdout.trim().split(/\s+/).slice(0, 2).join(' ');
 }
-
-class BuildInputError extends Error {}
 
 /** Runs a step that reads or writes the output folder; a file-system error is reported, not thrown. */
 function onDisk<T>(error: Log, fn: () => T): T | null {
@@ -48,95 +47,75 @@ function normalizeBaseUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new BuildInputError(`--base-url ${url}: not a URL`);
+    throw new UserError(`--base-url ${url}: not a URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new BuildInputError(`--base-url ${url}: must be an http(s) URL`);
-  if (parsed.search || parsed.hash || /[\s"'<>`]/.test(url)) throw new BuildInputError(`--base-url ${url}: no query, fragment, spaces or quotes`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UserError(`--base-url ${url}: must be an http(s) URL`);
+  if (parsed.search || parsed.hash || /[\s"'<>`]/.test(url)) throw new UserError(`--base-url ${url}: no query, fragment, spaces or quotes`);
   return parsed.href.endsWith('/') ? parsed.href : `${parsed.href}/`;
 }
 
 type Log = (line: string) => void;
 
-/** Returns the process exit code: 0 ok, 1 lint findings or stale output, 2 bad profile or catalog. */
+/** Returns the process exit code: 0 ok, 1 lint findings or stale output; a bad profile, catalog or flag is a UserError (2). */
 export async function buildInstallers(req: BuildRequest, log: Log, error: Log): Promise<number> {
   const all = !req.profile || req.profile.length === 0;
-  let profiles: Profile[];
-  let catalog;
-  let cdnBase: string | null = null;
-  let signer = null;
-  try {
-    profiles = (all ? builtinProfileIds() : (req.profile as string[])).map(resolveProfile);
-    catalog = loadCatalog();
-    if (req.baseUrl) cdnBase = normalizeBaseUrl(req.baseUrl);
-    if (req.signKey) signer = { publicKey: await publicKeyOf(req.signKey) };
-  } catch (err) {
-    if (err instanceof ProfileError || err instanceof CatalogError || err instanceof BuildInputError) {
-      error(err.message);
-      return 2;
-    }
-    throw err;
-  }
+  const profiles: Profile[] = (all ? builtinProfileIds() : (req.profile as string[])).map(resolveProfile);
+  const catalog = loadCatalog();
+  const cdnBase = req.baseUrl ? normalizeBaseUrl(req.baseUrl) : null;
+  const signer = req.signKey ? { publicKey: await publicKeyOf(req.signKey) } : null;
   const tree = await renderDistTree(profiles, catalog, CCENV_VERSION, { cdnBase, versioned: req.versioned ?? true, signer });
   if (req.lint) {
     // the gates (and execa under them) load only when they run: --no-lint stays fast
-    const [{ formatFinding, shellcheck, ToolMissingError }, { checkPowerShell, formatPsFinding }, { checkCmd, formatCmdFinding }] = await Promise.all([
+    const [{ formatFinding, shellcheck }, { checkPowerShell, formatPsFinding }, { checkCmd, formatCmdFinding }] = await Promise.all([
       import('../lint/shellcheck.js'),
       import('../lint/powershell.js'),
       import('../lint/cmd.js'),
     ]);
     const shFiles = latestInstallers(tree, '.sh').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
-    try {
-      const findings = await shellcheck(shFiles);
-      if (findings.length > 0) {
-        findings.forEach((f) => error(formatFinding(f)));
-        error(`shellcheck: ${findings.length} finding(s); nothing written`);
-        return 1;
-      }
-      log(`shellcheck: ${shFiles.length} file(s) clean (sh, dash, bash, ksh; severity style)`);
-      const psFiles = latestInstallers(tree, '.ps1').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
-      const psFindings = await checkPowerShell(psFiles);
-      if (psFindings.length > 0) {
-        psFindings.forEach((f) => error(formatPsFinding(f)));
-        error(`PowerShell gate: ${psFindings.length} finding(s); nothing written`);
-        return 1;
-      }
-      log(`PowerShell gate: ${psFiles.length} file(s) parse clean, pure ASCII, no exit/iex/Expand-Archive/setx`);
-      const cmdFiles = latestInstallers(tree, '.cmd').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
-      const cmdFindings = checkCmd(cmdFiles);
-      if (cmdFindings.length > 0) {
-        cmdFindings.forEach((f) => error(formatCmdFinding(f)));
-        error(`cmd gate: ${cmdFindings.length} finding(s); nothing written`);
-        return 1;
-      }
-      log(`cmd gate: ${cmdFiles.length} file(s) CRLF, complete, labels resolve, no setx, key never expanded, for /f explicit`);
-    } catch (err) {
-      if (err instanceof ToolMissingError) {
-        error(err.message);
-        return 1;
-      }
-      throw err;
+    const findings = await shellcheck(shFiles);
+    if (findings.length > 0) {
+      findings.forEach((f) => error(formatFinding(f)));
+      error(`shellcheck: ${findings.length} finding(s); nothing written`);
+      return CLI_EXIT.failed;
     }
+    log(`shellcheck: ${shFiles.length} file(s) clean (sh, dash, bash, ksh; severity style)`);
+    const psFiles = latestInstallers(tree, '.ps1').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
+    const psFindings = await checkPowerShell(psFiles);
+    if (psFindings.length > 0) {
+      psFindings.forEach((f) => error(formatPsFinding(f)));
+      error(`PowerShell gate: ${psFindings.length} finding(s); nothing written`);
+      return CLI_EXIT.failed;
+    }
+    log(`PowerShell gate: ${psFiles.length} file(s) parse clean, pure ASCII, no exit/iex/Expand-Archive/setx`);
+    const cmdFiles = latestInstallers(tree, '.cmd').map(({ rel, text }) => ({ name: `${req.out}/${rel}`, text }));
+    const cmdFindings = checkCmd(cmdFiles);
+    if (cmdFindings.length > 0) {
+      cmdFindings.forEach((f) => error(formatCmdFinding(f)));
+      error(`cmd gate: ${cmdFindings.length} finding(s); nothing written`);
+      return CLI_EXIT.failed;
+    }
+    log(`cmd gate: ${cmdFiles.length} file(s) CRLF, complete, labels resolve, no setx, key never expanded, for /f explicit`);
   }
   if (req.check) {
     const report = onDisk(error, () => checkDistTree(req.out, tree, all));
-    if (report === null) return 1;
+    if (report === null) return CLI_EXIT.failed;
     if (isStale(report)) {
       for (const rel of report.immutable) error(`published and immutable, but would change: ${req.out}/${rel} (release a new ccenv version)`);
       for (const rel of report.changed) error(`stale: ${req.out}/${rel}`);
       for (const rel of report.missing) error(`missing: ${req.out}/${rel}`);
       for (const rel of report.extra) error(`not generated by any profile: ${req.out}/${rel}`);
       error(`${req.out}/ is stale: run make build (or ccenv build) and commit the result`);
-      return 1;
+      return CLI_EXIT.failed;
     }
     log(`${req.out}/ is fresh (${tree.size} file(s))`);
-    return 0;
+    return CLI_EXIT.ok;
   }
   const report = onDisk(error, () => writeDistTree(req.out, tree, all));
-  if (report === null) return 1;
+  if (report === null) return CLI_EXIT.failed;
   if (report.immutable.length > 0) {
     for (const rel of report.immutable) error(`refusing to change a published file: ${req.out}/${rel}`);
     error(`versioned folders are immutable: nothing written. Release a new ccenv version (its v<version>/ folder is new), or build with --no-versioned.`);
-    return 1;
+    return CLI_EXIT.failed;
   }
   if (req.signKey) {
     for (const rel of [...tree.keys()].filter((r) => path.posix.basename(r) === SUMS_FILE)) {
@@ -150,5 +129,5 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
   }
   const touched = report.changed.length + report.missing.length;
   log(`wrote ${touched} of ${tree.size} file(s) to ${req.out}/` + (report.extra.length ? `, removed ${report.extra.length}` : ''));
-  return 0;
+  return CLI_EXIT.ok;
 }

@@ -2,6 +2,7 @@
 // certificate, for trying the installers before uploading them — and for the e2e harness.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import { startHttpServer, type RequestRecord } from '../http/server.js';
 import { staticSite } from '../http/static-site.js';
 import { headersFor } from './headers.js';
@@ -28,7 +29,7 @@ export function formatRequest(r: RequestRecord): string {
 
 export async function serveDirectory(opts: ServeOptions): Promise<ServeHandle> {
   const dir = path.resolve(opts.dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`serve: not a folder: ${opts.dir}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`serve: not a folder: ${opts.dir}`);
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 8080;
   const server = await startHttpServer({
@@ -37,6 +38,8 @@ export async function serveDirectory(opts: ServeOptions): Promise<ServeHandle> {
     listenHost: host,
     ...(opts.tls ? { tls: opts.tls, httpsPort: port } : { httpPort: port }),
     ...(opts.log ? { onRequest: (r: RequestRecord) => opts.log?.(formatRequest(r)) } : {}),
+  }).catch((err: Error) => {
+    throw new UserError(err.message); // a port in use, an address not here, a certificate that does not load
   });
   const actual = (opts.tls ? server.httpsPort : server.httpPort) as number;
   const shownHost = host.includes(':') ? `[${host}]` : host;

@@ -1,10 +1,10 @@
 // Escaping for each target language. Every value from a profile reaches a template through one
 // of these; a template never pastes a raw value.
 
-export class EscapeError extends Error {}
+import { UserError } from '../errors.js';
 
 function rejectNul(value: string, what: string): void {
-  if (value.includes('\0')) throw new EscapeError(`${what}: NUL character cannot be embedded`);
+  if (value.includes('\0')) throw new UserError(`${what}: NUL character cannot be embedded`);
 }
 
 /** A POSIX sh word: single-quoted, so nothing inside is expanded. */
@@ -26,7 +26,7 @@ export function shPrintfFormat(text: string, runtimeNames: readonly string[]): s
 export function heredocBody(text: string, terminator: string): string {
   rejectNul(text, 'heredoc');
   if (text.split('\n').some((line) => line === terminator)) {
-    throw new EscapeError(`heredoc: text contains its terminator line ${terminator}`);
+    throw new UserError(`heredoc: text contains its terminator line ${terminator}`);
   }
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
@@ -75,8 +75,8 @@ export function psFormat(text: string, runtimeNames: readonly string[]): string 
 export function psHereString(text: string): string {
   rejectNul(text, 'ps here-string');
   // eslint-disable-next-line no-control-regex
-  if (/[^\x09\x0a\x0d\x20-\x7e]/.test(text)) throw new EscapeError('ps here-string: text is not pure ASCII');
-  if (text.split('\n').some((line) => line.startsWith("'@"))) throw new EscapeError("ps here-string: a line starts with '@");
+  if (/[^\x09\x0a\x0d\x20-\x7e]/.test(text)) throw new UserError('ps here-string: text is not pure ASCII');
+  if (text.split('\n').some((line) => line.startsWith("'@"))) throw new UserError("ps here-string: a line starts with '@");
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
@@ -90,7 +90,7 @@ export function asciiCommentText(value: string): string {
 function rejectCmdUnsafe(value: string, what: string): void {
   rejectNul(value, what);
   // cmd cannot carry a double quote inside "…" nor a line break in one command.
-  if (/["\r\n]/.test(value)) throw new EscapeError(`${what}: a double quote or line break cannot be carried by install.cmd: ${JSON.stringify(value)}`);
+  if (/["\r\n]/.test(value)) throw new UserError(`${what}: a double quote or line break cannot be carried by install.cmd: ${JSON.stringify(value)}`);
 }
 
 /** A value inside `set "NAME=…"`: only % is special there (doubled); quotes and line breaks are refused. */
@@ -124,12 +124,12 @@ const CMD_FOR_VARS: readonly (readonly [string, string])[] = [
  */
 export function cmdMessageLines(text: string, runtimeNames: readonly string[]): string {
   rejectNul(text, 'cmd message');
-  if (runtimeNames.length > CMD_FOR_VARS.length) throw new EscapeError(`cmd message: at most ${CMD_FOR_VARS.length} run-time values: ${text}`);
+  if (runtimeNames.length > CMD_FOR_VARS.length) throw new UserError(`cmd message: at most ${CMD_FOR_VARS.length} run-time values: ${text}`);
   const lines = text.split('\n').map((line) => {
     let escaped = cmdEchoText(line.replace(/\r$/, ''));
     if (runtimeNames.length > 0 && /%[A-H~]/.test(line)) {
       // %B (or %~…) after the doubled %% collapses would be read as a FOR variable.
-      throw new EscapeError(`cmd message: a literal % followed by A-H or ~ cannot be printed next to run-time values: ${line}`);
+      throw new UserError(`cmd message: a literal % followed by A-H or ~ cannot be printed next to run-time values: ${line}`);
     }
     runtimeNames.forEach((name, i) => {
       escaped = escaped.replace(`{${name}}`, () => `%%${(CMD_FOR_VARS[i] as readonly [string, string])[1]}`);
@@ -159,7 +159,7 @@ export function cmdCommentText(value: string): string {
 export function cmdPayload(text: string): string {
   rejectNul(text, 'cmd payload');
   const bad = text.split('\n').find((line) => /^[\s;,=]*:/.test(line));
-  if (bad !== undefined) throw new EscapeError(`cmd payload: a line starts with ':' and would look like a label to cmd: ${bad.slice(0, 80)}`);
+  if (bad !== undefined) throw new UserError(`cmd payload: a line starts with ':' and would look like a label to cmd: ${bad.slice(0, 80)}`);
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 

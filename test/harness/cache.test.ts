@@ -74,7 +74,8 @@ describe('a frozen cache (CCENV_CACHE_FROZEN=1, as `make test` runs)', () => {
       writeFileSync(path.join(tmp, 'x'), '');
     };
     await expect(cache.ensureCacheDir(dir, fill)).rejects.toThrow(`${dir} is not prepared: run \`make prepare\` (ccenv test --prepare --suite) first`);
-    await expect(cache.ensureCacheDir(dir, fill)).rejects.toBeInstanceOf(cache.CacheNotPreparedError);
+    const { UserError } = await import('../../src/errors.js'); // the instance cache.js loaded after the reset
+    await expect(cache.ensureCacheDir(dir, fill)).rejects.toMatchObject({ constructor: UserError, exitCode: 2 });
     expect(fills).toBe(0);
     expect(existsSync(`${dir}.lock`)).toBe(false);
     expect(existsSync(dir)).toBe(false);

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CatalogError, loadCatalog, LANGS } from '../../src/messages/catalog.js';
+import { UserError } from '../../src/errors.js';
+import { loadCatalog, LANGS } from '../../src/messages/catalog.js';
 import { repoPath } from '../../src/paths.js';
 import { templateSource } from '../support/templates.js';
 
@@ -43,7 +44,7 @@ describe('message catalog', () => {
 
   test('a missing translation fails the load, naming file and id', () => {
     const dir = catalogDir({ 'a.yaml': 'hello:\n  en: Hello\n' });
-    expect(() => loadCatalog(dir)).toThrow(CatalogError);
+    expect(() => loadCatalog(dir)).toThrow(UserError);
     expect(() => loadCatalog(dir)).toThrow(/a\.yaml: hello: missing zh translation/);
   });
 

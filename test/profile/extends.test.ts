@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadProfileFile, ProfileError, resolveProfile } from '../../src/profile/load.js';
+import { UserError } from '../../src/errors.js';
+import { loadProfileFile, resolveProfile } from '../../src/profile/load.js';
 import { mergeProfileData } from '../../src/profile/extends.js';
 import { repoPath } from '../../src/paths.js';
 
@@ -63,7 +64,7 @@ describe('extends', () => {
     expect(() => loadProfileFile(path.join(dir, 'gone.yaml'))).toThrow(/nowhere\.yaml: cannot read \(ENOENT\)/);
     expect(() => loadProfileFile(path.join(dir, 'num.yaml'))).toThrow(/num\.yaml: extends: must be a built-in profile id or a path/);
     // the id would be zhipu's, which is not this file's name
-    expect(() => loadProfileFile(path.join(dir, 'noid.yaml'))).toThrow(ProfileError);
+    expect(() => loadProfileFile(path.join(dir, 'noid.yaml'))).toThrow(UserError);
     expect(() => loadProfileFile(path.join(dir, 'noid.yaml'))).toThrow(/noid\.yaml: id: "zhipu" must match the file name/);
   });
 });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { loadProfileFile } from '../../src/profile/load.js';
-import { parseShasums, PinError } from '../../src/profile/pin-node.js';
+import { UserError } from '../../src/errors.js';
+import { parseShasums } from '../../src/profile/pin-node.js';
 import { repoPath } from '../../src/paths.js';
 import { renderForTest } from '../support/render.js';
 
@@ -88,6 +89,6 @@ describe('ccenv pin-node', () => {
   });
 
   test('parseShasums ignores other releases and platforms', () => {
-    expect(() => parseShasums(`${hash('a')}  node-v1.0.0-linux-x64.tar.xz`, V, 'x')).toThrow(PinError);
+    expect(() => parseShasums(`${hash('a')}  node-v1.0.0-linux-x64.tar.xz`, V, 'x')).toThrow(UserError);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { builtinProfileIds, loadProfileFile, parseProfile, ProfileError, resolveProfile } from '../../src/profile/load.js';
+import { UserError } from '../../src/errors.js';
+import { builtinProfileIds, loadProfileFile, parseProfile, resolveProfile } from '../../src/profile/load.js';
 import { profileJsonSchema } from '../../src/profile/schema.js';
 
 const base = `
@@ -16,7 +17,8 @@ function errorOf(text: string, file = 'profiles/demo.yaml'): string {
   try {
     parseProfile(text, file);
   } catch (err) {
-    expect(err).toBeInstanceOf(ProfileError);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(2);
     return (err as Error).message;
   }
   throw new Error('expected the profile to be rejected');

@@ -1,7 +1,8 @@
 // Property test: hostile values, quoted by the sh helpers, come out of every POSIX shell exactly.
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { heredocBody, jsLiteral, shPrintfFormat, shQuote, EscapeError, commentText } from '../../src/render/escape.js';
+import { UserError } from '../../src/errors.js';
+import { heredocBody, jsLiteral, shPrintfFormat, shQuote, commentText } from '../../src/render/escape.js';
 import { allShells, missingShells } from '../../src/harness/shells.js';
 import { random } from '../support/random.js';
 
@@ -53,12 +54,12 @@ describe('sh escaping', () => {
   }
 
   test('NUL cannot be embedded', () => {
-    expect(() => shQuote('a\0b')).toThrow(EscapeError);
+    expect(() => shQuote('a\0b')).toThrow(UserError);
   });
 
   test('a heredoc body may not contain its terminator', () => {
     expect(heredocBody('x\nEND\ny\n', 'END_X')).toBe('x\nEND\ny');
-    expect(() => heredocBody('x\nEND\ny', 'END')).toThrow(EscapeError);
+    expect(() => heredocBody('x\nEND\ny', 'END')).toThrow(UserError);
   });
 
   test('js literals survive line separators and quotes', () => {

@@ -3,7 +3,8 @@
 // [regex]::Unescape (here: \\ and \uXXXX, the only escapes the helper writes) — and of .NET's
 // String.Format for psFormat. Hostile values must come back exactly, as pure ASCII on one line.
 import { describe, expect, test } from 'vitest';
-import { EscapeError, psFormat, psHereString, psString, PS_DECODE_FUNCTION } from '../../src/render/escape.js';
+import { UserError } from '../../src/errors.js';
+import { psFormat, psHereString, psString, PS_DECODE_FUNCTION } from '../../src/render/escape.js';
 import { rng } from '../configure/random.js';
 
 /** PowerShell's value of a psString expression. */
@@ -56,7 +57,7 @@ describe('psString', () => {
     expect(psString('\u667a\u8c31')).toBe(`(${PS_DECODE_FUNCTION} '\\u667a\\u8c31')`);
     // a typographic quote ends a single-quoted string in PowerShell: never written raw
     expect(psString('\u2019; Remove-Item')).toBe(`(${PS_DECODE_FUNCTION} '\\u2019; Remove-Item')`);
-    expect(() => psString('a\u0000b')).toThrow(EscapeError);
+    expect(() => psString('a\u0000b')).toThrow(UserError);
   });
 });
 

@@ -4,7 +4,8 @@
 // failed; 2: nothing could be tested (bad input, no sandbox).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ProfileError, resolveProfile } from '../../profile/load.js';
+import { UserError } from '../../errors.js';
+import { resolveProfile } from '../../profile/load.js';
 import type { Profile } from '../../profile/schema.js';
 import { detectRunners, selectRunner, type SandboxRunner } from '../runners.js';
 import { expandMatrix, type Cell, type NotExecuted } from './cells.js';
@@ -42,12 +43,9 @@ export interface TestIo {
   progress: ProgressSink;
 }
 
-/** A request ccenv test cannot act on: exit 2 with this message. */
-export class TestInputError extends Error {}
-
 function unknownNames(given: string[], known: string[], what: string): void {
   const bad = given.filter((g) => !known.includes(g));
-  if (bad.length > 0) throw new TestInputError(`unknown ${what}: ${bad.join(', ')}; choose from ${known.join(', ')}`);
+  if (bad.length > 0) throw new UserError(`unknown ${what}: ${bad.join(', ')}; choose from ${known.join(', ')}`);
 }
 
 function slug(id: string): string {
@@ -55,13 +53,8 @@ function slug(id: string): string {
 }
 
 function loadProfiles(refs: string[]): Profile[] {
-  if (refs.length === 0) throw new TestInputError('name the profile(s) to test: --profile acme.yaml (a file) or --profile zhipu (a built-in id)');
-  try {
-    return refs.map(resolveProfile);
-  } catch (err) {
-    if (err instanceof ProfileError) throw new TestInputError(err.message);
-    throw err;
-  }
+  if (refs.length === 0) throw new UserError('name the profile(s) to test: --profile acme.yaml (a file) or --profile zhipu (a built-in id)');
+  return refs.map(resolveProfile);
 }
 
 /** Builds the profiles' installers (latest only) into `<out>/dist`; returns that folder. */
@@ -70,7 +63,7 @@ async function buildInto(out: string, refs: string[], io: TestIo): Promise<strin
   const { buildInstallers } = await import('../../publish/build.js');
   const lines: string[] = [];
   const code = await buildInstallers({ profile: refs, out: dist, check: false, lint: false, versioned: false }, (l) => lines.push(l), (l) => lines.push(l));
-  if (code !== 0) throw new TestInputError(`could not build the installers:\n${lines.join('\n')}`);
+  if (code !== 0) throw new UserError(`could not build the installers:\n${lines.join('\n')}`);
   io.log(`built the installers into ${dist} (ccenv build lints them; this build does not)`);
   return dist;
 }
@@ -78,7 +71,7 @@ async function buildInto(out: string, refs: string[], io: TestIo): Promise<strin
 function checkDist(dist: string, profiles: Profile[]): void {
   for (const p of profiles) {
     if (!existsSync(path.join(dist, p.id, 'install.sh'))) {
-      throw new TestInputError(`${dist} has no ${p.id}/install.sh: build it first (ccenv build --profile <file> --out ${dist}), or leave out --dist`);
+      throw new UserError(`${dist} has no ${p.id}/install.sh: build it first (ccenv build --profile <file> --out ${dist}), or leave out --dist`);
     }
   }
 }
@@ -88,7 +81,7 @@ async function pickRunner(want: string): Promise<SandboxRunner> {
     return await selectRunner(want);
   } catch (err) {
     const detail = (err as Error).message.split('\n').filter((l) => l.startsWith('  ')).join('\n');
-    throw new TestInputError(
+    throw new UserError(
       `no sandbox can run here${detail ? `:\n${detail}` : ''}\n` +
         'ccenv test runs each cell in a sandbox. Install one of: bubblewrap (Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap; ' +
         'needs unprivileged user namespaces), podman, or docker with a running engine (then --sandbox podman|docker).',
@@ -109,7 +102,7 @@ async function prepare(profiles: Profile[], nodeVersion: string | undefined, io:
   try {
     versions = profiles.length === 0 ? [nodeVersion ?? DEFAULT_NODE_VERSION] : [...new Set(profiles.map((p) => mirrorNodeVersion(subjectOf(p), nodeVersion)))];
   } catch (err) {
-    throw new TestInputError((err as Error).message);
+    throw new UserError((err as Error).message);
   }
   const { prepareFixtures } = await import('../prepare.js');
   const started = Date.now();
@@ -120,19 +113,8 @@ async function prepare(profiles: Profile[], nodeVersion: string | undefined, io:
   return r.ok;
 }
 
+/** Returns the exit code (0 or 1); a request it cannot act on is a UserError (exit 2). */
 export async function runTests(req: TestRequest, io: TestIo): Promise<number> {
-  try {
-    return await runTestsOrThrow(req, io);
-  } catch (err) {
-    if (err instanceof TestInputError) {
-      io.error(`ccenv test: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
-}
-
-async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
   if (req.prepareOnly) {
     const profiles = req.profiles.length > 0 ? loadProfiles(req.profiles) : [];
     return (await prepare(profiles, req.nodeVersion, io)) ? 0 : 1;
@@ -144,7 +126,7 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
   mkdirSync(out, { recursive: true });
   const runner = await pickRunner(req.sandbox);
   for (const s of await detectRunners()) io.log(`sandbox ${s.name}: ${s.available ? 'available' : 'not available'} (${s.detail})`);
-  if (!(await prepare(profiles, req.nodeVersion, io))) throw new TestInputError('a fixture the cells need could not be prepared (above)');
+  if (!(await prepare(profiles, req.nodeVersion, io))) throw new UserError('a fixture the cells need could not be prepared (above)');
   let dist: string;
   if (req.dist) {
     dist = path.resolve(req.dist);
@@ -157,7 +139,7 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
     xs.filter((c) => (req.lanes.length === 0 || req.lanes.includes(c.lane)) && (req.scenarios.length === 0 || req.scenarios.includes(c.scenario)));
   const cells: Cell[] = pick(all.cells);
   const notExecuted: NotExecuted[] = pick(all.notExecuted);
-  if (cells.length === 0) throw new TestInputError('no cell of the table matches these --lanes and --scenarios');
+  if (cells.length === 0) throw new UserError('no cell of the table matches these --lanes and --scenarios');
 
   const runs: { name: string; run: MatrixRun }[] = [];
   for (const profile of profiles) {
@@ -181,7 +163,7 @@ async function runTestsOrThrow(req: TestRequest, io: TestIo): Promise<number> {
       });
     } catch (err) {
       progress.stop();
-      throw new TestInputError(`${profile.id}: ${(err as Error).message}`);
+      throw new UserError(`${profile.id}: ${(err as Error).message}`);
     }
     progress.stop();
     runs.push({ name: profile.id, run });

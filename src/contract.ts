@@ -30,6 +30,8 @@ export const INPUT_ENV = {
   noModifyPath: 'CCENV_NO_MODIFY_PATH',
   /** Seconds a download (or npm) may go without progress before that attempt is given up (default 30). */
   stallTimeout: 'CCENV_STALL_TIMEOUT',
+  /** Milliseconds --doctor/--check wait for the endpoint's whole answer (default 15000). */
+  checkTimeout: 'CCENV_CHECK_TIMEOUT_MS',
 } as const;
 
 /** Set by the installer for the configure program only: apply the profile's suggested model mapping. */
@@ -59,3 +61,9 @@ export const CLAUDE_ENV = {
   haiku: 'ANTHROPIC_DEFAULT_HAIKU_MODEL',
   configDir: 'CLAUDE_CONFIG_DIR',
 } as const;
+
+/**
+ * The largest timer delay JavaScript takes (2^31 − 1 ms): a larger API_TIMEOUT_MS overflows in
+ * Claude Code and every request fails at once; the profile schema and --doctor both hold it.
+ */
+export const MAX_TIMEOUT_MS = 2147483647;

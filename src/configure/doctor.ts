@@ -5,21 +5,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { childProcess } from './lazy-builtin.js';
-import { CLAUDE_ENV, EXIT } from '../contract.js';
+import { CLAUDE_ENV, EXIT, INPUT_ENV, MAX_TIMEOUT_MS } from '../contract.js';
 import { checkEndpoint, probeEndpoint } from './endpoint.js';
 import { isSecretName, maskSecret } from './key.js';
 import { activeCloudSwitches } from './merge.js';
 import type { Messages } from './messages.js';
 import type { ConfigPaths } from './paths.js';
-import type { ConfigurePlan } from './plan.js';
+import type { BakedProfile } from './baked-profile.js';
 import { scrub } from './report.js';
 import { effectiveValues, managedSettingsPath, readSource, settingsFiles, type EffectiveValue, type Setter, type SettingsSource } from './settings-sources.js';
 import { scanStartupFiles, windowsUserVariables, type ShellExport } from './shell-exports.js';
 
-/** CCENV_CHECK_TIMEOUT_MS: how long the endpoint may take to answer (default 15 s). */
-export const CHECK_TIMEOUT_ENV = 'CCENV_CHECK_TIMEOUT_MS';
+/** How long the endpoint may take to answer unless CCENV_CHECK_TIMEOUT_MS says otherwise. */
 const DEFAULT_TIMEOUT_MS = 15_000;
-const MAX_TIMEOUT_MS = 2147483647;
 /** A model every provider either serves or maps (used when no mapping is configured). */
 const FALLBACK_MODEL = 'claude-haiku-4-5';
 
@@ -37,20 +35,20 @@ export interface DoctorIo {
 }
 
 interface Ctx {
-  plan: ConfigurePlan;
+  plan: BakedProfile;
   io: DoctorIo;
   t: Messages['t'];
   paths: ConfigPaths;
 }
 
 function timeoutMs(env: Record<string, string | undefined>): number {
-  const raw = env[CHECK_TIMEOUT_ENV];
+  const raw = env[INPUT_ENV.checkTimeout];
   const n = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : NaN;
   return n > 0 && n <= MAX_TIMEOUT_MS ? n : DEFAULT_TIMEOUT_MS;
 }
 
 /** Message id naming each place a value can come from. */
-const KIND_MESSAGE: Record<SettingsSource['kind'] | 'environment', string> = {
+const SOURCE_KIND_MESSAGE: Record<SettingsSource['kind'] | 'environment', string> = {
   managed: 'cfg_doc_kind_managed',
   local: 'cfg_doc_kind_local',
   project: 'cfg_doc_kind_project',
@@ -61,7 +59,7 @@ const KIND_MESSAGE: Record<SettingsSource['kind'] | 'environment', string> = {
 const shown = (name: string, value: string) => (isSecretName(name) ? maskSecret(value) : value);
 
 function describeSetter(ctx: Ctx, s: Setter): string {
-  return s.kind === 'environment' ? ctx.t(KIND_MESSAGE.environment) : `${ctx.t(KIND_MESSAGE[s.kind])} ${s.path}`;
+  return s.kind === 'environment' ? ctx.t(SOURCE_KIND_MESSAGE.environment) : `${ctx.t(SOURCE_KIND_MESSAGE[s.kind])} ${s.path}`;
 }
 
 /** First file called `name` (or name.cmd / name.exe on Windows) in PATH. */
@@ -117,7 +115,7 @@ function reportFiles(ctx: Ctx, sources: SettingsSource[]): void {
   const { io, t } = ctx;
   io.out(t('cfg_doc_files'));
   for (const s of sources) {
-    const kind = t(KIND_MESSAGE[s.kind]);
+    const kind = t(SOURCE_KIND_MESSAGE[s.kind]);
     if (!s.exists) io.out(t('cfg_doc_file_absent', { kind, path: s.path }));
     else if (s.problem) io.out(t('cfg_doc_file_bad', { kind, path: s.path, problem: s.problem }));
     else {
@@ -160,7 +158,7 @@ function problems(ctx: Ctx, sources: SettingsSource[], values: EffectiveValue[],
   const staleKey = [
     ...sources.filter((s) => CLAUDE_ENV.apiKey in s.env).map((s) => describeSetter(ctx, { kind: s.kind, path: s.path, value: '' })),
     ...(exports ?? []).filter((e) => e.name === CLAUDE_ENV.apiKey).map((e) => (e.line === undefined ? e.where : `${e.where}:${e.line}`)),
-    ...(ctx.io.env[CLAUDE_ENV.apiKey] ? [t(KIND_MESSAGE.environment)] : []),
+    ...(ctx.io.env[CLAUDE_ENV.apiKey] ? [t(SOURCE_KIND_MESSAGE.environment)] : []),
   ];
   if (staleKey.length > 0) found.push(t('cfg_doc_p_stale_api_key', { sources: [...new Set(staleKey)].join('; ') }));
   const token = value(CLAUDE_ENV.authToken);
@@ -219,7 +217,7 @@ async function runCheck(ctx: Ctx, values: EffectiveValue[], baseUrl: string): Pr
  * The diagnosis (when `report`) and the request (when `check`). Exit 0 for a report; with the
  * check: 0 works · 2 key rejected (401/403) · 3 no answer · 1 another HTTP error · 5 no key.
  */
-export async function diagnose(plan: ConfigurePlan, io: DoctorIo, t: Messages['t'], paths: ConfigPaths, opts: { report: boolean; check: boolean }): Promise<number> {
+export async function diagnose(plan: BakedProfile, io: DoctorIo, t: Messages['t'], paths: ConfigPaths, opts: { report: boolean; check: boolean }): Promise<number> {
   const ctx: Ctx = { plan, io, t, paths };
   const sources = settingsFiles(paths, io.cwd, io.managedSettings ?? managedSettingsPath(io.platform)).map((f) => readSource(f.kind, f.path));
   const environment = Object.fromEntries(Object.entries(io.env).filter(([n]) => n !== 'CCENV_API_KEY'));

@@ -1,8 +1,7 @@
 // The provider profile: the single source of the profile type (inferred from zod).
 import { z } from 'zod';
+import { MAX_TIMEOUT_MS } from '../contract.js';
 import { REGION_DEFAULTS, REGIONS } from './regions.js';
-
-const MAX_TIMEOUT_MS = 2147483647; // Claude Code overflows above this and every request fails
 
 // Braces are reserved for message placeholders, line breaks would break generated comments.
 const displayText = z.string().min(1).regex(/^[^{}\r\n\0]+$/, 'must be one line without { }');

@@ -5,7 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { decodeDocument, renderOps } from '../../src/configure/document.js';
 import { deleteMember, detectStyle, setMember } from '../../src/configure/json-edit.js';
 import { applyOpsToValue, type Op } from '../../src/configure/ops.js';
-import { randomValue, rng } from './random.js';
+import fc from 'fast-check';
+import { jsonValue, sample } from '../support/random.js';
 
 const STYLE = { indent: '  ', eol: '\n' as const };
 
@@ -45,26 +46,35 @@ describe('setMember / deleteMember', () => {
   });
 
   test('random ops on random documents in random layouts give exactly the intended value', () => {
-    const r = rng(7);
     const KEYS = ['env', 'a', 'b', '你好', 'q"k', '10', '__proto__'];
-    for (let n = 0; n < 300; n++) {
+    const envKey = fc.constantFrom('X', 'Y', 'Z', 'ANTHROPIC_AUTH_TOKEN');
+    const envOp = fc.oneof(
+      { weight: 7, arbitrary: fc.record({ key: envKey, value: jsonValue }) },
+      { weight: 3, arbitrary: fc.record({ key: envKey }) },
+    );
+    const cases = sample(
+      fc.record({
+        present: fc.array(fc.option(jsonValue, { nil: undefined, freq: 2 }), { minLength: KEYS.length, maxLength: KEYS.length }),
+        indent: fc.constantFrom('  ', '    ', '\t', undefined),
+        crlf: fc.boolean(),
+        envOps: fc.array(envOp, { minLength: 5, maxLength: 5 }),
+        topSet: fc.option(fc.record({ key: fc.constantFrom(...KEYS), value: jsonValue }), { nil: undefined, freq: 2 }),
+      }),
+      300,
+    );
+    for (const c of cases) {
       const base: Record<string, unknown> = {};
-      for (const k of KEYS) {
-        if (r() < 0.5) {
-          const value = k === 'env' ? { X: 'x', Y: 1 } : randomValue(r);
-          Object.defineProperty(base, k, { value, enumerable: true, writable: true, configurable: true });
-        }
-      }
-      const indent = ['  ', '    ', '\t', undefined][Math.floor(r() * 4)];
-      let text = JSON.stringify(base, null, indent);
-      if (r() < 0.3) text = text.replace(/\n/g, '\r\n');
+      KEYS.forEach((k, i) => {
+        if (c.present[i] === undefined) return;
+        const value = k === 'env' ? { X: 'x', Y: 1 } : c.present[i];
+        Object.defineProperty(base, k, { value, enumerable: true, writable: true, configurable: true });
+      });
+      let text = JSON.stringify(base, null, c.indent);
+      if (c.crlf) text = text.replace(/\n/g, '\r\n');
       const ops: Op[] = [];
       if (!('env' in base)) ops.push({ kind: 'set', path: ['env'], value: {} });
-      for (let i = 0; i < 5; i++) {
-        const key = ['X', 'Y', 'Z', 'ANTHROPIC_AUTH_TOKEN'][Math.floor(r() * 4)] as string;
-        ops.push(r() < 0.7 ? { kind: 'set', path: ['env', key], value: randomValue(r) } : { kind: 'delete', path: ['env', key] });
-      }
-      if (r() < 0.5) ops.push({ kind: 'set', path: [KEYS[Math.floor(r() * KEYS.length)] as string], value: randomValue(r) });
+      for (const op of c.envOps) ops.push('value' in op ? { kind: 'set', path: ['env', op.key], value: op.value } : { kind: 'delete', path: ['env', op.key] });
+      if (c.topSet) ops.push({ kind: 'set', path: [c.topSet.key], value: c.topSet.value });
       const expected = applyOpsToValue(base, ops);
       const style = detectStyle(text);
       let edited = text;

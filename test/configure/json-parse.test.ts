@@ -3,7 +3,8 @@
 
 import { describe, expect, test } from 'vitest';
 import { parseJsonStrict, type JsonProblem } from '../../src/configure/json-parse.js';
-import { randomValue, rng } from './random.js';
+import fc from 'fast-check';
+import { jsonValue, sample } from '../support/random.js';
 
 function errorOf(text: string): { problem: JsonProblem; line: number; column: number; detail: string } {
   const r = parseJsonStrict(text);
@@ -61,11 +62,9 @@ describe('parseJsonStrict', () => {
   });
 
   test('agrees with JSON.parse on random documents and on every one-character deletion of them', () => {
-    const r = rng(20251124);
     let checked = 0;
-    for (let n = 0; n < 150; n++) {
-      const value = randomValue(r);
-      const text = JSON.stringify(value, null, r() < 0.5 ? 2 : undefined);
+    for (const [value, indented] of sample(fc.tuple(jsonValue, fc.boolean()), 150)) {
+      const text = JSON.stringify(value, null, indented ? 2 : undefined);
       expect(parseJsonStrict(text).ok, text).toBe(true);
       for (let i = 0; i < text.length; i++) {
         const mutated = text.slice(0, i) + text.slice(i + 1);

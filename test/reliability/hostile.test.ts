@@ -32,7 +32,7 @@ import { repoPath } from '../../src/paths.js';
 import { readyMachine, ZHIPU_SCRIPT } from '../support/installer-machine.js';
 import { describeConfig, reliabilityCase, snapshotConfig, type ConfigPaths, type ConfigSnapshot, type FileVerdict } from './case.js';
 import { BASE_URL, KEY, said } from './install-run.js';
-import { random } from '../support/random.js';
+import { SEED, sample } from '../support/random.js';
 import { NO_PWSH, PWSH } from '../support/run-ps1.js';
 import { installPs1, PS1, PS1_FILE, runPs1File } from './ps1-run.js';
 
@@ -74,18 +74,15 @@ const firstSentence = (text: string): string => text.replace(/(\.)\s.*$/s, '$1')
 
 // ---- 1. hostile keys ----
 
+const PRINTABLE_NO_SPACE = fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c));
+
 /** Printable ASCII without spaces (what a key may hold), each group aimed at one interpreter. */
 const KEYS = {
   sh: `-n'"$\\\`;&|<>*?(){}[]~#!%$(id>${CANARY})\`id>${CANARY}\`;id>${CANARY};|id>${CANARY}&&id>${CANARY}\${HOME}$((6*7))\\n\\c`,
   js: `sk-\${process.exit(9)}\\u2028\\u0000</script><!--"+require('fs').writeFileSync('${CANARY}','x')+"'\\\\\\'//*/`,
   powershell: "sk-$env:PATH`n`0@(1)$(calc);#<#'@\"@$null;exit",
   cmd: 'sk-%PATH%!PATH!^&|"<>%%~dp0%1^^&echo>nul"&exit/b9',
-  tenKb: (() => {
-    const next = random(10240);
-    let key = 'sk-';
-    while (key.length < 10240) key += String.fromCharCode(0x21 + Math.floor(next() * 94));
-    return key;
-  })(),
+  tenKb: `sk-${sample(fc.string({ unit: PRINTABLE_NO_SPACE, minLength: 10237, maxLength: 10237 }), 1)[0]}`,
 };
 
 interface KeyRun {
@@ -576,7 +573,6 @@ const sampleArb: fc.Arbitrary<Sample> = fc
     },
   }));
 
-const SEED = 20260612;
 const PROFILES = 40;
 const CATALOG = loadCatalog();
 

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { UserError } from '../../src/errors.js';
 import { heredocBody, jsLiteral, shPrintfFormat, shQuote, commentText } from '../../src/render/escape.js';
 import { allShells, missingShells } from '../../src/harness/shells.js';
-import { random } from '../support/random.js';
+import fc from 'fast-check';
+import { sample } from '../support/random.js';
 
 const HOSTILE = [
   "'", '"', '$', '`', '\\', ';', '&', '|', '<', '>', '%', '^', '!', '(', ')', '{', '}', '*', '?', '[', ']', '~', '#',
@@ -14,15 +15,9 @@ const HOSTILE = [
 
 
 function hostileValues(count: number): string[] {
-  const next = random(2026);
   const values = [...HOSTILE, "it's \"$(rm -rf ~)\" `id` 100% ^!", ''];
-  while (values.length < count) {
-    const len = 1 + Math.floor(next() * 12);
-    let v = '';
-    for (let i = 0; i < len; i++) v += HOSTILE[Math.floor(next() * HOSTILE.length)];
-    values.push(v);
-  }
-  return values;
+  const joined = fc.array(fc.constantFrom(...HOSTILE), { minLength: 1, maxLength: 12 }).map((parts) => parts.join(''));
+  return [...values, ...sample(joined, count - values.length)];
 }
 
 const SEP = '\n--ccenv-sep--\n';

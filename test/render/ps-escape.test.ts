@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { psFormat, psHereString, psString, PS_DECODE_FUNCTION } from '../../src/render/escape.js';
-import { rng } from '../configure/random.js';
+import fc from 'fast-check';
+import { sample } from '../support/random.js';
 
 /** PowerShell's value of a psString expression. */
 function psValue(expr: string): string {
@@ -41,10 +42,9 @@ const HOSTILE = ["it's", '$env:PATH', '`n`0', '$(calc)', '"double"', 'a\\b\\\\c'
 
 describe('psString', () => {
   test('hostile values round-trip exactly, as pure ASCII on one line', () => {
-    const r = rng(7);
     const alphabet = [...new Set(HOSTILE.join(''))];
-    const samples = [...HOSTILE];
-    for (let i = 0; i < 500; i++) samples.push(Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+    const mixed = fc.array(fc.constantFrom(...alphabet), { maxLength: 11 }).map((chars) => chars.join(''));
+    const samples = [...HOSTILE, ...sample(mixed, 500)];
     for (const v of samples) {
       const expr = psString(v);
       expect(expr, JSON.stringify(v)).toMatch(/^[\x20-\x7e]*$/);

@@ -33,18 +33,28 @@ function parseData(text: string, file: string): ProfileData {
   return data as ProfileData;
 }
 
+/**
+ * The file a profile reference names: a built-in id's, else a path (a YAML file name or one with a
+ * slash; relative to `dir` when given, else as written). Undefined when it is neither.
+ */
+function referencedFile(ref: string, dir?: string): string | undefined {
+  if (/^[a-z][a-z0-9-]*$/.test(ref) && builtinProfileIds().includes(ref)) return path.join(BUILTIN_PROFILES_DIR, `${ref}.yaml`);
+  if (ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml')) return dir === undefined ? ref : path.resolve(dir, ref);
+  return undefined;
+}
+
+function unknownProfile(ref: string): string {
+  return `unknown profile "${ref}"; built-in profiles: ${builtinProfileIds().join(', ')}`;
+}
+
 /** Where `extends: <value>` of `file` points: a built-in id, else a path relative to the file. */
 function extendsTarget(value: unknown, file: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new UserError(`${file}: extends: must be a built-in profile id or a path to a profile file`);
   }
-  if (/^[a-z][a-z0-9-]*$/.test(value) && builtinProfileIds().includes(value)) {
-    return path.join(BUILTIN_PROFILES_DIR, `${value}.yaml`);
-  }
-  if (value.includes('/') || value.endsWith('.yaml') || value.endsWith('.yml')) {
-    return path.resolve(path.dirname(file), value);
-  }
-  throw new UserError(`${file}: extends: unknown profile "${value}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
+  const target = referencedFile(value, path.dirname(file));
+  if (target === undefined) throw new UserError(`${file}: extends: ${unknownProfile(value)}`);
+  return target;
 }
 
 /** The file's data with everything it extends merged underneath, `extends` itself removed. */
@@ -96,11 +106,7 @@ export function builtinProfileIds(): string[] {
 
 /** A profile given as a built-in id or as a path to a YAML file. */
 export function resolveProfile(idOrPath: string): Profile {
-  if (/^[a-z][a-z0-9-]*$/.test(idOrPath) && builtinProfileIds().includes(idOrPath)) {
-    return loadProfileFile(path.join(BUILTIN_PROFILES_DIR, `${idOrPath}.yaml`));
-  }
-  if (idOrPath.includes('/') || idOrPath.endsWith('.yaml') || idOrPath.endsWith('.yml')) {
-    return loadProfileFile(idOrPath);
-  }
-  throw new UserError(`unknown profile "${idOrPath}"; built-in profiles: ${builtinProfileIds().join(', ')}`);
+  const file = referencedFile(idOrPath);
+  if (file === undefined) throw new UserError(unknownProfile(idOrPath));
+  return loadProfileFile(file);
 }

@@ -1,6 +1,6 @@
 // The gate for generated install.cmd files: what cmd.exe needs (CRLF, the completeness check,
-// labels that exist) and DESIGN.md's cmd rules (no setx, the key never expanded by cmd, every
-// `for /f` with explicit eol= and delims=, no delayed expansion — Wine's cmd does not implement it).
+// labels that exist) and the cmd rules docs/publishing.md lists (no setx, the key never expanded by
+// cmd, every `for /f` with explicit eol= and delims=, no delayed expansion — Wine's cmd lacks it).
 import type { LintFile } from './shellcheck.js';
 import { CMD_PAYLOAD_MARKER, CMD_PAYLOAD_MARKERS } from '../render/cmd-bootstrap.js';
 

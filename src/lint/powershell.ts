@@ -1,8 +1,8 @@
 // PowerShell gate for generated install.ps1 files, without pwsh: a syntax check with the
 // tree-sitter PowerShell grammar run as WebAssembly (web-tree-sitter: no node-gyp for npx users),
 // failing on ERROR and MISSING nodes; a pure-ASCII check (irm decodes a charset-less response as
-// ISO-8859-1 and 5.1 reads a BOM-less file as ANSI); and static rules for DESIGN.md's PowerShell
-// paragraph that a parser can see.
+// ISO-8859-1 and 5.1 reads a BOM-less file as ANSI); and static rules from docs/windows.md's
+// install.ps1 sections that a parser can see.
 import { powershellParser, walkTree as walk, type TsNode } from './powershell-parser.js';
 import type { LintFile } from './shellcheck.js';
 

@@ -1,6 +1,6 @@
-// install.ps1, checked without PowerShell (none on this machine; the Pester suite in test/pester
-// runs where pwsh exists): the build's gate on every generated file, what a parser can see of
-// DESIGN.md's PowerShell rules, and a truncated download that must never parse.
+// install.ps1, checked without PowerShell (the Pester suite in test/pester runs where pwsh
+// exists): the build's gate on every generated file, what a parser can see of the install.ps1
+// rules in docs/windows.md, and a truncated download that must never parse.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -37,7 +37,7 @@ describe('install.ps1: the build gate', () => {
   });
 });
 
-describe('install.ps1: what DESIGN.md asks, as far as a parser sees it', () => {
+describe('install.ps1: what docs/windows.md asks, as far as a parser sees it', () => {
   const text = dist('zhipu');
   const body = text.slice(text.indexOf('\n& {'));
 

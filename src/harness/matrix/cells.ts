@@ -104,7 +104,7 @@ export const MATRIX: Row[] = [
 
 /** Why the pairs the table leaves out are left out. */
 export const NOT_EXECUTED: NotExecuted[] = [
-  { lane: 'posh', scenario: 'fresh', launch: 'stdin-args', reason: 'posh has no -s: flags cannot follow a script on stdin (CCENV_YES=1 does the same; README)' },
+  { lane: 'posh', scenario: 'fresh', launch: 'stdin-args', reason: 'posh has no -s: flags cannot follow a script on stdin (CCENV_YES=1 does the same; docs/installer-contract.md)' },
   { lane: 'busybox-only', scenario: 'wget-no-curl', reason: 'a busybox-only system has no curl in any cell: every busybox-only cell downloads with busybox wget' },
   ...SCENARIOS.filter((s) => s.id !== 'macos-flavoured').map((s) => ({
     lane: 'macos',

@@ -242,7 +242,7 @@ function context(w: WineCells): Ctx {
     w,
     steps: [],
     install: async (name, flags, opts = {}) => {
-      // The README's cmd one-liner: save with curl.exe, then run the saved file.
+      // The cmd one-liner (docs/installer-contract.md): save with curl.exe, then run the saved file.
       const args = ['curl.exe', '-fsSL', w.installUrl, '-o', 'install.cmd', '&&', 'install.cmd', ...flags];
       const r = await runCmd(m, args, {
         cwd: w.cwd,

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { NODEJS_DIST } from '../profile/regions.js';
 
 interface PinNodeOptions {
   profile: string;
@@ -14,7 +15,7 @@ export const pinNodeCommand: CommandModule<object, PinNodeOptions> = {
     y
       .positional('profile', { type: 'string', demandOption: true, describe: 'profile YAML file' })
       .positional('release', { type: 'string', demandOption: true, describe: 'Node.js version, e.g. 22.23.3' })
-      .option('mirror', { type: 'string', default: 'https://nodejs.org/dist', describe: 'where to read v<version>/SHASUMS256.txt' })
+      .option('mirror', { type: 'string', default: NODEJS_DIST, describe: 'where to read v<version>/SHASUMS256.txt' })
       .option('allow-http', { type: 'boolean', default: false, describe: 'accept a plain-http mirror' }),
   handler: async (argv) => {
     const { fetchNodeChecksums, writeNodePin } = await import('../profile/pin-node.js');

@@ -12,8 +12,12 @@ export interface RegionDefaults {
   description: string;
 }
 
+/** The official Node.js downloads and npm's own default registry (what an unset npmRegistry means). */
+export const NODEJS_DIST = 'https://nodejs.org/dist';
+export const NPMJS_REGISTRY = 'https://registry.npmjs.org';
+
 export const REGION_DEFAULTS: Record<Region, RegionDefaults> = {
   // npmmirror (Alibaba) mirrors nodejs.org/dist with the same layout, SHASUMS256.txt included.
   cn: { nodeMirror: 'https://npmmirror.com/mirrors/node', npmRegistry: 'https://registry.npmmirror.com', description: 'mainland China (npmmirror.com)' },
-  global: { nodeMirror: 'https://nodejs.org/dist', npmRegistry: undefined, description: 'everywhere else (nodejs.org, registry.npmjs.org)' },
+  global: { nodeMirror: NODEJS_DIST, npmRegistry: undefined, description: 'everywhere else (nodejs.org, registry.npmjs.org)' },
 };

@@ -1,4 +1,5 @@
 // What `ccenv list` says about a profile: one line a platform team can act on.
+import { NPMJS_REGISTRY } from './regions.js';
 import type { Profile } from './schema.js';
 
 export interface ProfileSummary {
@@ -30,7 +31,7 @@ export function profileSummary(p: Profile): ProfileSummary {
     keyUrl: p.keyUrl,
     models: m ? (m.enabledByDefault ? names : `${names} (offered)`) : '',
     nodeMirror: p.node.mirror,
-    npmRegistry: p.npmRegistry ?? 'https://registry.npmjs.org',
+    npmRegistry: p.npmRegistry ?? NPMJS_REGISTRY,
     caveats,
   };
 }

@@ -6,6 +6,7 @@ import { CLI_EXIT, UserError } from '../errors.js';
 import { CCENV_VERSION } from '../version.js';
 import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree } from './dist-tree.js';
 import { signSums, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
+import { isVersionFolder } from './headers.js';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
@@ -121,7 +122,7 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
     for (const rel of [...tree.keys()].filter((r) => path.posix.basename(r) === SUMS_FILE)) {
       const sums = path.join(req.out, rel);
       // a published folder's signature is as immutable as its files
-      if (/\/v\d[^/]*\/SHA256SUMS$/.test(rel) && existsSync(path.join(path.dirname(sums), SIGNATURE_FILE))) continue;
+      if (isVersionFolder(path.posix.basename(path.posix.dirname(rel))) && existsSync(path.join(path.dirname(sums), SIGNATURE_FILE))) continue;
       rmSync(path.join(path.dirname(sums), SIGNATURE_FILE), { force: true });
       await signSums(sums, req.signKey);
     }

@@ -2,14 +2,17 @@
 // (Cloudflare Pages syntax) and what `ccenv serve` sends. Scripts are plain UTF-8 text (a browser
 // shows them, `irm` decodes them right); latest files are cached briefly, versioned ones forever.
 
+import { SIGNATURE_FILE, SUMS_FILE } from './checksums.js';
+import { TARGET_IDS, TARGETS } from '../render/targets.js';
+
 const TEXT = 'text/plain; charset=utf-8';
 export const LATEST_CACHE = 'public, max-age=300';
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 
 /** The files ccenv writes into a profile folder (and, for installers and sums, its versioned folders). */
-export const PROFILE_FILES = ['install.sh', 'install.ps1', 'install.cmd', 'SHA256SUMS', 'SHA256SUMS.sig', 'manifest.json', 'index.html'] as const;
-export const VERSIONED_FILES = ['install.sh', 'install.ps1', 'install.cmd', 'SHA256SUMS', 'SHA256SUMS.sig'] as const;
-export const ROOT_FILES = ['index.html', 'SHA256SUMS', 'SHA256SUMS.sig', '_headers'] as const;
+export const VERSIONED_FILES: readonly string[] = [...TARGET_IDS.map((id) => TARGETS[id].file), SUMS_FILE, SIGNATURE_FILE];
+export const PROFILE_FILES: readonly string[] = [...VERSIONED_FILES, 'manifest.json', 'index.html'];
+export const ROOT_FILES: readonly string[] = ['index.html', SUMS_FILE, SIGNATURE_FILE, '_headers'];
 
 function contentType(name: string): string {
   if (name.endsWith('.html')) return 'text/html; charset=utf-8';

@@ -4,7 +4,7 @@
 // failed; 2: nothing could be tested (bad input, no sandbox).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../errors.js';
+import { CLI_EXIT, UserError } from '../../errors.js';
 import { resolveProfile } from '../../profile/load.js';
 import type { Profile } from '../../profile/schema.js';
 import { detectRunners, selectRunner, type SandboxRunner } from '../runners.js';
@@ -117,7 +117,7 @@ async function prepare(profiles: Profile[], nodeVersion: string | undefined, io:
 export async function runTests(req: TestRequest, io: TestIo): Promise<number> {
   if (req.prepareOnly) {
     const profiles = req.profiles.length > 0 ? loadProfiles(req.profiles) : [];
-    return (await prepare(profiles, req.nodeVersion, io)) ? 0 : 1;
+    return (await prepare(profiles, req.nodeVersion, io)) ? CLI_EXIT.ok : CLI_EXIT.failed;
   }
   const profiles = loadProfiles(req.profiles);
   unknownNames(req.lanes, LANES.map((l) => l.id), 'lane');
@@ -184,5 +184,5 @@ export async function runTests(req: TestRequest, io: TestIo): Promise<number> {
   }
   const totals = runs.map(({ run }) => summary(run)).reduce((a, b) => ({ cells: a.cells + b.cells, passed: a.passed + b.passed, failed: a.failed + b.failed, notExecuted: a.notExecuted + b.notExecuted }));
   io.log(`${runs.length} profile(s): ${totals.passed} passed, ${totals.failed} failed, ${totals.notExecuted} not executed`);
-  return totals.failed === 0 ? 0 : 1;
+  return totals.failed === 0 ? CLI_EXIT.ok : CLI_EXIT.failed;
 }

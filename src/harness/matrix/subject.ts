@@ -1,6 +1,7 @@
 // The profile a matrix run tests: every fact a scenario needs about the installers under test —
 // where they are served, which hosts they call, the prompt they show, the settings they must
 // write — derived from the resolved profile, so any provider's own profile runs the same table.
+import { NODEJS_DIST, NPMJS_REGISTRY } from '../../profile/regions.js';
 import type { Profile } from '../../profile/schema.js';
 import { HOSTS } from '../sites.js';
 
@@ -40,8 +41,8 @@ function trimSlash(url: string): string {
 }
 
 export function subjectOf(profile: Profile): Subject {
-  const mirror = trimSlash(profile.node.mirror ?? 'https://nodejs.org/dist');
-  const registry = trimSlash(profile.npmRegistry ?? 'https://registry.npmjs.org');
+  const mirror = trimSlash(profile.node.mirror ?? NODEJS_DIST);
+  const registry = trimSlash(profile.npmRegistry ?? NPMJS_REGISTRY);
   const mirrorUrl = new URL(mirror);
   // each installer at /<id>/<file> on the CDN host
   const at = (file: string) => ({ path: `/${profile.id}/${file}`, url: `https://${HOSTS.cdn}/${profile.id}/${file}` });

@@ -12,13 +12,12 @@ import { ensureWinePrefix, missingWine, readUserPath, writeUserFile, type UserPa
 import { missingShimCompiler } from '../wine/shims.js';
 import type { Cell } from './cells.js';
 import type { CellResult } from './run.js';
-import { KEY } from './scenarios.js';
+import { CLAUDE_JSON, KEY } from './scenarios.js';
 import type { Subject } from './subject.js';
 
 /** A user PATH as Windows keeps it. No %…% in it: Wine's cmd expands one again where Windows' does not (install-cmd.test.ts). */
 const USER_PATH: UserPath = { type: 'REG_EXPAND_SZ', value: 'C:\\tools;C:\\Program Files\\Git\\cmd' };
 const SETTINGS = '.claude/settings.json';
-const CLAUDE_JSON = '.claude.json';
 // CRLF, as a Windows editor leaves them: byte-identical then means install.cmd kept the line ends too.
 const USER_SETTINGS = '{\r\n  "model": "opus",\r\n  "env": { "MY_VAR": "kept", "ANTHROPIC_BASE_URL": "https://old.example" },\r\n  "permissions": { "allow": ["Bash(ls)"] }\r\n}\r\n';
 const USER_CLAUDE_JSON = '{"numStartups": 7, "theme": "dark"}\r\n';

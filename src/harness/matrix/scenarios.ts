@@ -1,6 +1,7 @@
 // The matrix's columns: what the machine looks like, how the installer is started, and what must
 // hold afterwards (exit code and the files left in HOME). A scenario turns a lane and a launch mode
 // into runScenario options plus a check returning the problems found (none: the cell passes).
+import { EXIT } from '../../contract.js';
 import { CLAUDE_ON_PATH_SCRIPT } from '../claude-stand-in.js';
 import type { Fault } from '../fixture-server.js';
 import { nodeDistName, type NodeMirror } from '../node-mirror.js';
@@ -229,7 +230,7 @@ function faultScenario(id: string, title: string, fault: (s: Subject) => Fault, 
     id,
     title,
     build: (input) => ({ ...base(input, 'bare'), faults: [fault(input.subject)], steps: [installStep(input, input.lane.system)] }),
-    check: (r, input) => run([exitIs(3), transcriptHas(message(input.subject)), homeEmpty])(r, input),
+    check: (r, input) => run([exitIs(EXIT.download), transcriptHas(message(input.subject)), homeEmpty])(r, input),
   };
 }
 
@@ -248,9 +249,9 @@ export const SCENARIOS: Scenario[] = [
       return { ...base(input, 'bare'), steps };
     },
     check: (r, input) => {
-      const checks = [exitIs(0, 'install'), configured, keyNotShown, claudeInstalled, nodeFetched('linux-x64', 'tar.xz'), transcriptHas(`Claude Code ${CLAUDE_CODE_VERSION} installed`)];
+      const checks = [exitIs(EXIT.ok, 'install'), configured, keyNotShown, claudeInstalled, nodeFetched('linux-x64', 'tar.xz'), transcriptHas(`Claude Code ${CLAUDE_CODE_VERSION} installed`)];
       if (input.golden) {
-        checks.push(exitIs(0, 'use'), (res) => {
+        checks.push(exitIs(EXIT.ok, 'use'), (res) => {
           const call = res.apiCalls.find((c) => c.lastUserText === 'hello' && c.status === 200);
           const { apiHost, expectedModel } = input.subject;
           if (!call) return `claude -p made no successful call to ${apiHost} (calls: ${res.apiCalls.map((c) => `${c.host} ${c.status}`).join(', ') || 'none'})`;
@@ -266,20 +267,20 @@ export const SCENARIOS: Scenario[] = [
     id: 'node-too-old',
     title: 'Node 20 on PATH (below 22)',
     build: (input) => ({ ...base(input, 'node-old'), steps: [installStep(input, input.lane.system)] }),
-    check: run([exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.xz')]),
+    check: run([exitIs(EXIT.ok), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.xz')]),
   },
   {
     id: 'node-and-claude',
     title: 'Node 22 and Claude Code present',
     build: (input) => ({ ...base(input, 'node-and-claude'), steps: [installStep(input, input.lane.system)] }),
-    check: run([exitIs(0), configured, keyNotShown, nothingFetchedButScript, transcriptHas(`Claude Code ${CLAUDE_CODE_VERSION} found`), homeHolds(/^(\.claude(\/.*)?|\.claude\.json)$/)]),
+    check: run([exitIs(EXIT.ok), configured, keyNotShown, nothingFetchedButScript, transcriptHas(`Claude Code ${CLAUDE_CODE_VERSION} found`), homeHolds(/^(\.claude(\/.*)?|\.claude\.json)$/)]),
   },
   {
     id: 'wget-no-curl',
     title: 'wget, no curl, no xz',
     build: (input) => ({ ...base(input, 'bare', 'debian-wget'), steps: [installStep(input, 'debian-wget')] }),
     check: run([
-      exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz'),
+      exitIs(EXIT.ok), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz'),
       (r, input) => (r.requests.filter((q) => q.host === input.subject.nodeHost).every((q) => /wget/i.test(String(q.headers['user-agent']))) ? undefined : 'Node was not fetched with wget'),
     ]),
   },
@@ -291,14 +292,14 @@ export const SCENARIOS: Scenario[] = [
       toolbox: { tools: [...BASIC_TOOLS, 'curl', 'wget', 'tar', 'gzip', 'sha256sum', input.lane.shell[0]!.split('/').pop() as string] },
       steps: [installStep(input, input.lane.system)],
     }),
-    check: run([exitIs(0), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz')]),
+    check: run([exitIs(EXIT.ok), configured, claudeInstalled, nodeFetched('linux-x64', 'tar.gz')]),
   },
   {
     id: 'user-settings',
     title: 'existing settings with user keys',
     build: (input) => ({ ...base(input, 'node-and-claude'), steps: [seed({ [SETTINGS]: USER_SETTINGS, [CLAUDE_JSON]: USER_CLAUDE_JSON }), installStep(input, input.lane.system)] }),
     check: run([
-      exitIs(0), configured,
+      exitIs(EXIT.ok), configured,
       (r) => {
         const s = json(r, SETTINGS) as { model?: string; env?: Record<string, string>; permissions?: { allow?: string[] } } | undefined;
         if (s?.model !== 'opus' || s.env?.MY_VAR !== 'kept' || s.permissions?.allow?.[0] !== 'Bash(ls)') return "the user's own settings were not kept";
@@ -312,13 +313,13 @@ export const SCENARIOS: Scenario[] = [
     id: 'invalid-settings',
     title: 'invalid settings.json',
     build: (input) => ({ ...base(input, 'node-and-claude'), steps: [seed({ [SETTINGS]: INVALID_SETTINGS }), installStep(input, input.lane.system)] }),
-    check: run([exitIs(4), fileIs(SETTINGS, INVALID_SETTINGS), transcriptHas('settings.json'), homeHolds(/^(\.claude|\.claude\/settings\.json)$/)]),
+    check: run([exitIs(EXIT.invalidConfig), fileIs(SETTINGS, INVALID_SETTINGS), transcriptHas('settings.json'), homeHolds(/^(\.claude|\.claude\/settings\.json)$/)]),
   },
   {
     id: 'no-terminal-no-key',
     title: 'no terminal and no key',
     build: (input) => ({ ...base(input, 'node-and-claude'), steps: [installStep(input, input.lane.system, { env: {} })] }),
-    check: run([exitIs(5), transcriptHas('CCENV_API_KEY'), homeEmpty]),
+    check: run([exitIs(EXIT.noKey), transcriptHas('CCENV_API_KEY'), homeEmpty]),
   },
   {
     id: 'key-at-pty',
@@ -327,7 +328,7 @@ export const SCENARIOS: Scenario[] = [
       ...base(input, 'node-and-claude'),
       steps: [installStep(input, input.lane.system, { env: {}, pty: [{ when: input.subject.prompt, send: `${KEY}\r` }, ...(input.subject.profile.models ? [{ when: YES_NO, send: '\r' }] : [])] })],
     }),
-    check: run([exitIs(0), configured, keyNotShown]),
+    check: run([exitIs(EXIT.ok), configured, keyNotShown]),
   },
   {
     id: 'rerun',
@@ -344,7 +345,7 @@ export const SCENARIOS: Scenario[] = [
       ],
     }),
     check: run([
-      exitIs(0, 'install'), exitIs(0, 'again'), configured,
+      exitIs(EXIT.ok, 'install'), exitIs(EXIT.ok, 'again'), configured,
       (r) => (r.steps[1]?.stdout.includes('CHANGED ') ? `the second run changed files: ${r.steps[1].stdout.split('\n').filter((l) => l.startsWith('CHANGED')).slice(0, 3).join('; ')}` : undefined),
       (r) => {
         const fetched = (r.steps[1]?.requests ?? []).filter((q) => q.host !== 'cdn.ccenv.test');
@@ -363,7 +364,7 @@ export const SCENARIOS: Scenario[] = [
         { name: 'uninstall', command: launchCommand(input.lane, input.launch, input.lane.system, input.subject.installUrl, ['--uninstall']), env: PROXY_ENV },
       ],
     }),
-    check: run([exitIs(0, 'install'), exitIs(0, 'uninstall'), fileIs(SETTINGS, USER_SETTINGS), fileIs(CLAUDE_JSON, USER_CLAUDE_JSON)]),
+    check: run([exitIs(EXIT.ok, 'install'), exitIs(EXIT.ok, 'uninstall'), fileIs(SETTINGS, USER_SETTINGS), fileIs(CLAUDE_JSON, USER_CLAUDE_JSON)]),
   },
   faultScenario('tampered-tarball', 'tampered Node tarball', (s) => ({ host: s.nodeHost, path: '*.tar.*', kind: 'corrupt' }), () => /Checksum mismatch/),
   faultScenario('mirror-404', 'mirror answers 404', (s) => ({ host: s.nodeHost, path: '*/SHASUMS256.txt', kind: 'status', status: 404 }), (s) => new RegExp(`Download failed: ${escapeRegExp(s.nodeMirrorUrl)}/`)),
@@ -379,7 +380,7 @@ export const SCENARIOS: Scenario[] = [
     title: 'run as an unprivileged user',
     build: (input) => ({ ...base(input, 'bare'), uid: SANDBOX_USER.uid, gid: SANDBOX_USER.gid, steps: [installStep(input, input.lane.system)] }),
     check: run([
-      exitIs(0), configured, claudeInstalled,
+      exitIs(EXIT.ok), configured, claudeInstalled,
       (r) => {
         const foreign = Object.entries(r.inventory).filter(([, e]) => e.uid !== SANDBOX_USER.uid).map(([p]) => p);
         return foreign.length === 0 ? undefined : `not owned by the user: ${foreign.slice(0, 3).join(', ')}`;
@@ -390,7 +391,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'musl',
     title: 'musl (Alpine): exit 6, what to do',
     build: (input) => ({ ...base(input, 'bare'), steps: [installStep(input, input.lane.system)] }),
-    check: run([exitIs(6), transcriptHas('musl'), transcriptHas('apk add nodejs'), homeEmpty, nothingFetchedButScript]),
+    check: run([exitIs(EXIT.unsupported), transcriptHas('musl'), transcriptHas('apk add nodejs'), homeEmpty, nothingFetchedButScript]),
   },
   {
     id: 'macos-flavoured',
@@ -405,7 +406,7 @@ export const SCENARIOS: Scenario[] = [
       },
       steps: [installStep(input, 'host')],
     }),
-    check: run([exitIs(0), configured, nodeFetched('darwin-x64', 'tar.gz'), (r) => (Object.keys(r.inventory).some((p) => /^\.ccenv\/node-v[\d.]+-darwin-x64\/bin\/claude$/.test(p)) ? undefined : 'the darwin build is not what was installed')]),
+    check: run([exitIs(EXIT.ok), configured, nodeFetched('darwin-x64', 'tar.gz'), (r) => (Object.keys(r.inventory).some((p) => /^\.ccenv\/node-v[\d.]+-darwin-x64\/bin\/claude$/.test(p)) ? undefined : 'the darwin build is not what was installed')]),
   },
 ];
 

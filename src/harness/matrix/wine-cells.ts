@@ -5,6 +5,7 @@
 // run left, curl.exe's request log and the registry.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { EXIT } from '../../contract.js';
 import { CLAUDE_CODE_VERSION } from '../npm-registry.js';
 import { HOSTS } from '../sites.js';
 import { disposeCmdMachine, ensureCmdMachine, resetCmdMachine, runCmd, serveSite, shimRequestLog, whileHolding, type CmdMachine } from '../wine/cmd-machine.js';
@@ -166,7 +167,7 @@ export const CMD_SCENARIOS: Record<string, CmdScenario> = {
       const unpacked = path.join(c.w.machine.prefix.localAppData, 'ccenv', 'node', 'node.exe');
       const sameNode = existsSync(unpacked) && readFileSync(unpacked).equals(readFileSync(path.join(c.w.machine.nodeBin, 'node.exe')));
       return [
-        exitIs(r, 0), configured(c), keyNotShown(c),
+        exitIs(r, EXIT.ok), configured(c), keyNotShown(c),
         fetched(c, [`${nodeMirrorUrl}/latest-v${nodeMajor}.x/SHASUMS256.txt 200`, `${nodeMirrorUrl}/latest-v${nodeMajor}.x/${zip} 200`]),
         has(r, `Verified ${zip} against SHASUMS256.txt`),
         sameNode ? undefined : `${unpacked} is not the node.exe of ${zip}`,
@@ -178,7 +179,7 @@ export const CMD_SCENARIOS: Record<string, CmdScenario> = {
     run: async (c) => {
       const r = await c.install('install', ['--yes']);
       return [
-        exitIs(r, 0), configured(c), keyNotShown(c), fetched(c, []),
+        exitIs(r, EXIT.ok), configured(c), keyNotShown(c), fetched(c, []),
         has(r, `Claude Code ${CLAUDE_CODE_VERSION} found`),
         absent(c, 'AppData/Local/ccenv'),
         await userPathIs(c, USER_PATH, 'after the install'),
@@ -194,7 +195,7 @@ export const CMD_SCENARIOS: Record<string, CmdScenario> = {
       const j = userJson(c, CLAUDE_JSON);
       const backups = path.join(c.w.machine.prefix.userDir, '.claude', 'ccenv', 'backups');
       return [
-        exitIs(r, 0), configured(c), keyNotShown(c),
+        exitIs(r, EXIT.ok), configured(c), keyNotShown(c),
         s.model === 'opus' && s.env?.MY_VAR === 'kept' && s.permissions?.allow?.[0] === 'Bash(ls)' ? undefined : "the user's own settings were not kept",
         j.numStartups === 7 && j.theme === 'dark' ? undefined : `the user's ${CLAUDE_JSON} entries were not kept`,
         existsSync(backups) ? undefined : 'no backup of the replaced settings.json',
@@ -205,14 +206,14 @@ export const CMD_SCENARIOS: Record<string, CmdScenario> = {
     run: async (c) => {
       writeUserFile(c.w.machine.prefix, SETTINGS, INVALID_SETTINGS);
       const r = await c.install('install', ['--yes']);
-      return [exitIs(r, 4), fileIs(c, SETTINGS, INVALID_SETTINGS), has(r, 'settings.json'), absent(c, '.claude/ccenv'), absent(c, CLAUDE_JSON), keyNotShown(c)];
+      return [exitIs(r, EXIT.invalidConfig), fileIs(c, SETTINGS, INVALID_SETTINGS), has(r, 'settings.json'), absent(c, '.claude/ccenv'), absent(c, CLAUDE_JSON), keyNotShown(c)];
     },
   },
   // stdin is /dev/null: nothing to read the key from, and no CCENV_API_KEY.
   'no-terminal-no-key': {
     run: async (c) => {
       const r = await c.install('install', [], { key: false });
-      return [exitIs(r, 5), has(r, 'CCENV_API_KEY'), absent(c, '.claude'), absent(c, CLAUDE_JSON)];
+      return [exitIs(r, EXIT.noKey), has(r, 'CCENV_API_KEY'), absent(c, '.claude'), absent(c, CLAUDE_JSON)];
     },
   },
   // Node.js absent, so the install adds its folder to the user PATH and --uninstall must take it out
@@ -226,7 +227,7 @@ export const CMD_SCENARIOS: Record<string, CmdScenario> = {
       const added = node ? undefined : await userPathIs(c, { type: USER_PATH.type, value: `${nodeDir(c)};${USER_PATH.value}` }, 'after the install');
       const u = await c.install('uninstall', ['--uninstall'], { node, key: false });
       return [
-        exitIs(r, 0), added, exitIs(u, 0),
+        exitIs(r, EXIT.ok), added, exitIs(u, 0),
         fileIs(c, SETTINGS, USER_SETTINGS), fileIs(c, CLAUDE_JSON, USER_CLAUDE_JSON),
         await userPathIs(c, USER_PATH, 'after --uninstall'),
         keyNotShown(c),

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { MAX_TIMEOUT_MS } from '../contract.js';
 import { REGION_DEFAULTS, REGIONS } from './regions.js';
 
+/** The oldest Node.js major a profile's installers accept unless the profile says otherwise (node.minimum). */
+const DEFAULT_NODE_MINIMUM = 22;
+
 // Braces are reserved for message placeholders, line breaks would break generated comments.
 const displayText = z.string().min(1).regex(/^[^{}\r\n\0]+$/, 'must be one line without { }');
 
@@ -94,7 +97,7 @@ export const profileSchema = z
       .describe('A model mapping (ANTHROPIC_DEFAULT_*_MODEL); offered at the prompt, applied by default only when enabledByDefault; CCENV_MODEL_* override it'),
     node: z
       .object({
-        minimum: z.number().int().min(18).max(99).default(22),
+        minimum: z.number().int().min(18).max(99).default(DEFAULT_NODE_MINIMUM),
         mirror: httpsUrl.optional().describe('Node.js dist mirror (layout of nodejs.org/dist); default from region'),
         pin: z
           .object({
@@ -123,7 +126,7 @@ export const profileSchema = z
           }
         }
       })
-      .default({ minimum: 22 }),
+      .default({ minimum: DEFAULT_NODE_MINIMUM }),
     npmRegistry: httpsUrl.optional().describe('npm registry for installing Claude Code; default from region'),
     provenance: z
       .object({ baseUrl: fact, keyUrl: fact, env: fact, models: fact })

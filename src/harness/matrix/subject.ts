@@ -3,6 +3,7 @@
 // write — derived from the resolved profile, so any provider's own profile runs the same table.
 import { NODEJS_DIST, NPMJS_REGISTRY } from '../../profile/regions.js';
 import type { Profile } from '../../profile/schema.js';
+import { TARGETS } from '../../render/targets.js';
 import { HOSTS } from '../sites.js';
 
 export interface Subject {
@@ -46,7 +47,7 @@ export function subjectOf(profile: Profile): Subject {
   const mirrorUrl = new URL(mirror);
   // each installer at /<id>/<file> on the CDN host
   const at = (file: string) => ({ path: `/${profile.id}/${file}`, url: `https://${HOSTS.cdn}/${profile.id}/${file}` });
-  const [sh, ps1, cmd] = [at('install.sh'), at('install.ps1'), at('install.cmd')];
+  const [sh, ps1, cmd] = [at(TARGETS.sh.file), at(TARGETS.ps1.file), at(TARGETS.cmd.file)];
   const models = profile.models?.enabledByDefault ? profile.models : undefined;
   const extraEnv: Record<string, string> = { ...(profile.env ?? {}) };
   if (models) {

@@ -18,7 +18,7 @@ import { installerEnv } from '../test/support/run-installer.js';
 import { shellByName } from '../src/harness/shells.js';
 import { loadCatalog } from '../src/messages/catalog.js';
 import { resolveProfile } from '../src/profile/load.js';
-import { configurePlan } from '../src/render/context.js';
+import { bakeProfile } from '../src/render/context.js';
 import { repoPath } from '../src/paths.js';
 import { CCENV_VERSION } from '../src/version.js';
 import { profileOfFile, straceArgv, type Profile } from './profile.js';
@@ -142,9 +142,9 @@ export async function benchConfigure(runs = 15): Promise<ConfigureFigure> {
     const native = await npmLayoutClaude(path.dirname(m.bin));
     // CCENV_BENCH_INSTALLER: another install.sh to measure the same way (e.g. an older build's)
     const installer = readFileSync(process.env['CCENV_BENCH_INSTALLER'] ?? repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
-    const plan = configurePlan(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION);
-    const program = await buildConfigureProgram(plan);
-    const floor = floorScript(plan.env);
+    const baked = bakeProfile(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION);
+    const program = await buildConfigureProgram(baked);
+    const floor = floorScript(baked.env);
     const programAlone = `exec node - <<'CCENV_BENCH_JS'\n${program}CCENV_BENCH_JS\n`;
     // What reading and parsing the script costs dash: the installer with its last line (`main "$@"`)
     // made a no-op, against dash reading an empty script.

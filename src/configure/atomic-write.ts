@@ -100,6 +100,11 @@ function tempName(target: string): string {
 const TEMP_NAME = /^\.(.+)\.ccenv-(\d+)-[0-9a-f]{8}\.tmp$/;
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
+/** Whether a file name is one of ccenv's temp files (of any file). */
+export function isTempName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
 function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {

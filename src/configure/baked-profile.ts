@@ -1,5 +1,6 @@
-// The data an installer hands to the configure program, fixed at build time from the profile.
-// Runtime inputs (the key, the language, model overrides) come from the program's environment.
+// The baked profile: what the build fixes into the configure program from the profile (ids,
+// endpoint env, models, messages). Runtime inputs (the key, the language, model overrides) come
+// from the program's environment. ("Plan" is kept for the change lists a run computes.)
 
 export type Lang = 'en' | 'zh';
 
@@ -12,7 +13,7 @@ export interface ModelMapping {
   haiku?: string;
 }
 
-export interface ConfigurePlan {
+export interface BakedProfile {
   /** Profile id, recorded in the receipt. */
   profileId: string;
   /** ccenv version that generated the installer. */

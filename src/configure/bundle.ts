@@ -1,7 +1,7 @@
 // Builds the configure program as one self-contained script to inline into the installers:
 // the esbuild bundle of main.ts (Node built-ins only, target Node 18) followed by the call
-// `ccenvConfigure.main(<plan>);`. The output is deterministic, pure ASCII (esbuild escapes
-// non-ASCII by default; the plan literal is escaped here) and holds no absolute path.
+// `ccenvConfigure.main(<baked profile>);`. The output is deterministic, pure ASCII (esbuild escapes
+// non-ASCII by default; its literal is escaped here) and holds no absolute path.
 // The bundle is built once, not per process: it is kept in the ccenv cache (~/.cache/ccenv) and
 // reused while every source esbuild read is byte for byte the same (src/render/bundle-cache.ts);
 // esbuild itself loads only on a miss.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { cachePath } from '../cache-dir.js';
 import { readCached, sha256, writeCached } from '../render/bundle-cache.js';
-import type { ConfigurePlan } from './plan.js';
+import type { BakedProfile } from './baked-profile.js';
 import { withNodeGuard } from './node-guard.js';
 
 export const GLOBAL_NAME = 'ccenvConfigure';
@@ -117,8 +117,8 @@ export async function configureBundle(source: BundleSource): Promise<{ text: str
 
 let cachedBundle: Promise<string> | undefined;
 
-/** The configure program for `plan`; `source` (default: this package, cached) is for tests. */
-export async function buildConfigureProgram(plan: ConfigurePlan, source?: BundleSource): Promise<string> {
+/** The configure program for `baked`; `source` (default: this package, cached) is for tests. */
+export async function buildConfigureProgram(baked: BakedProfile, source?: BundleSource): Promise<string> {
   let text: string;
   if (source) text = (await configureBundle(source)).text;
   else {
@@ -130,5 +130,5 @@ export async function buildConfigureProgram(plan: ConfigurePlan, source?: Bundle
       throw e;
     }
   }
-  return `${withNodeGuard(text, plan)}${GLOBAL_NAME}.main(${asciiJson(plan)});\n`;
+  return `${withNodeGuard(text, baked)}${GLOBAL_NAME}.main(${asciiJson(baked)});\n`;
 }

@@ -3,7 +3,7 @@
 import { CLAUDE_ENV, EXIT, INPUT_ENV, USE_MODELS_ENV } from '../contract.js';
 import { CcenvError } from './errors.js';
 import { checkKey, findBadChar, maskSecret, type CharKind } from './key.js';
-import type { ModelMapping } from './plan.js';
+import type { ModelMapping } from './baked-profile.js';
 
 export interface Args {
   /**
@@ -13,6 +13,12 @@ export interface Args {
    */
   mode: 'configure' | 'uninstall' | 'check-key' | 'doctor' | 'check';
   dryRun: boolean;
+  /** --check was given (alone, or with --doctor). */
+  check: boolean;
+  /** --doctor or --check: the diagnosis, which reads only and talks to the endpoint. */
+  diagnosis: boolean;
+  /** --uninstall --purge: also remove ccenv's own folder (receipt, backups). */
+  purge: boolean;
 }
 
 /** An argument as shown in a message: flags as typed, anything else (maybe a pasted key) masked. */
@@ -21,20 +27,24 @@ function showArg(arg: string): string {
 }
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { mode: 'configure', dryRun: false };
+  const args: Args = { mode: 'configure', dryRun: false, check: false, diagnosis: false, purge: false };
   for (const arg of argv) {
     if (arg === '--dry-run') args.dryRun = true;
     else if (arg === '--uninstall') args.mode = 'uninstall';
+    else if (arg === '--purge') args.purge = true;
     else if (arg === '--check-key') args.mode = 'check-key';
     else if (arg === '--doctor') args.mode = 'doctor';
     else if (arg === '--check') args.mode = args.mode === 'doctor' ? 'doctor' : 'check';
     else throw new CcenvError(EXIT.usage, 'cfg_err_unknown_option', { option: showArg(arg) });
+    if (arg === '--check') args.check = true;
+    if (arg === '--doctor' || arg === '--check') args.diagnosis = true;
   }
+  if (args.purge && args.mode !== 'uninstall') throw new CcenvError(EXIT.usage, 'cfg_err_purge_needs_uninstall');
   return args;
 }
 
 /** Message id per kind of unusable character. */
-export const KIND_MESSAGE: Record<CharKind, string> = {
+export const CHAR_KIND_MESSAGE: Record<CharKind, string> = {
   space: 'cfg_kind_space',
   tab: 'cfg_kind_tab',
   control: 'cfg_kind_control',
@@ -58,7 +68,7 @@ export function readKey(env: Env, optional: boolean, typed = false): string | nu
   const checked = checkKey(raw);
   if (checked.ok) return checked.key;
   if (checked.problem === 'empty') throw new CcenvError(EXIT.usage, 'cfg_err_key_empty', { name: INPUT_ENV.apiKey });
-  const where = { position: checked.position, codepoint: checked.codePoint, kind: { id: KIND_MESSAGE[checked.kind] } };
+  const where = { position: checked.position, codepoint: checked.codePoint, kind: { id: CHAR_KIND_MESSAGE[checked.kind] } };
   // A key typed at the installer's prompt is not "in CCENV_API_KEY" as far as the user knows.
   if (typed) throw new CcenvError(EXIT.usage, 'cfg_err_typed_key_char', where);
   throw new CcenvError(EXIT.usage, 'cfg_err_key_char', { name: INPUT_ENV.apiKey, ...where });

@@ -1,5 +1,6 @@
-// The API key: normalization (one trailing line ending is stripped), validation (it must be able
-// to travel in an HTTP header: printable ASCII without spaces) and masking for display.
+// The API key: normalization (blanks around it and one trailing line ending are stripped),
+// validation (it must be able to travel in an HTTP header: printable ASCII without spaces) and
+// masking for display.
 
 export const CHAR_KINDS = ['space', 'tab', 'control', 'fullwidth', 'ideographic_space', 'non_ascii'] as const;
 export type CharKind = (typeof CHAR_KINDS)[number];
@@ -40,8 +41,24 @@ export function findBadChar(value: string): { position: number; codePoint: strin
   return null;
 }
 
+/**
+ * Strips ASCII spaces and tabs around the key and one line ending at its end (a paste often
+ * carries them; none can be part of a key). Anything else, inside or around, is left to be refused.
+ */
+export function trimKey(raw: string): string {
+  const blank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+  let start = 0;
+  let end = raw.length;
+  while (start < end && blank(raw[start])) start++;
+  while (end > start && blank(raw[end - 1])) end--;
+  const unended = stripOneLineEnding(raw.slice(start, end));
+  end = start + unended.length;
+  while (end > start && blank(raw[end - 1])) end--;
+  return raw.slice(start, end);
+}
+
 export function checkKey(raw: string): KeyCheck {
-  const key = stripOneLineEnding(raw);
+  const key = trimKey(raw);
   if (key.length === 0) return { ok: false, problem: 'empty' };
   const bad = findBadChar(key);
   if (bad) return { ok: false, problem: 'char', ...bad };

@@ -2,7 +2,7 @@
 
 import { CLAUDE_ENV } from '../contract.js';
 import { deepEqual, getAt, hasOwn, isPlainObject, type JsonObject, type Op } from './ops.js';
-import type { ConfigurePlan } from './plan.js';
+import type { BakedProfile } from './baked-profile.js';
 import { holdsWritten, presenceAt, type Presence, type Receipt, type ReceiptFile } from './receipt.js';
 
 /** Settings env entries that route Claude Code to a cloud provider, overriding any base URL. */
@@ -25,10 +25,10 @@ export interface Desired {
   remove: string[];
 }
 
-export function buildDesired(plan: ConfigurePlan, key: string, models: Array<[string, string]>): Desired {
+export function buildDesired(baked: BakedProfile, key: string, models: Array<[string, string]>): Desired {
   const set = new Map<string, string>();
   set.set(CLAUDE_ENV.authToken, key);
-  for (const [name, value] of Object.entries(plan.env)) {
+  for (const [name, value] of Object.entries(baked.env)) {
     if (name === CLAUDE_ENV.authToken || name === CLAUDE_ENV.apiKey) continue;
     set.set(name, String(value));
   }

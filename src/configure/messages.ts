@@ -1,7 +1,7 @@
-// Localized, parameterized messages. The table comes from the plan (built from
+// Localized, parameterized messages. The table comes from the baked profile (built from
 // messages/configure.yaml); placeholders are written {name}.
 
-import type { Lang, MessageTable } from './plan.js';
+import type { Lang, MessageTable } from './baked-profile.js';
 import type { MessageParams, MessageRef } from './errors.js';
 
 /** CCENV_LANG starting with "zh" (zh, zh_CN.UTF-8, zh-Hans …) selects Chinese; anything else English. */

@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Lang } from '../configure/plan.js';
+import type { Lang } from '../configure/baked-profile.js';
 import { repoPath } from '../paths.js';
 import { UserError } from '../errors.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Profile } from '../profile/schema.js';
 import type { Catalog } from '../messages/catalog.js';
 import { buildConfigureProgram } from '../configure/bundle.js';
-import { configurePlan } from '../render/context.js';
+import { bakeProfile } from '../render/context.js';
 import { renderInstaller } from '../render/installer.js';
 import { TARGET_IDS, TARGETS, type TargetId } from '../render/targets.js';
 import { SIGNATURE_FILE, SUMS_FILE, sumsText } from './checksums.js';
@@ -43,7 +43,7 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
   const sorted = [...profiles].sort((a, b) => a.id.localeCompare(b.id));
   const pending: { profile: Profile; installers: Map<TargetId, string>; sizes: Promise<Map<TargetId, number>> }[] = [];
   for (const profile of sorted) {
-    const program = await buildConfigureProgram(configurePlan(profile, catalog, ccenvVersion));
+    const program = await buildConfigureProgram(bakeProfile(profile, catalog, ccenvVersion));
     const installers = new Map<TargetId, string>();
     for (const target of TARGET_IDS) {
       const text = renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program });

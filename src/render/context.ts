@@ -1,7 +1,7 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
 import { REGION_DEFAULTS } from '../profile/regions.js';
-import type { ConfigurePlan, ModelMapping } from '../configure/plan.js';
+import type { BakedProfile, ModelMapping } from '../configure/baked-profile.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
 import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL, USER_PATH_LOADER_JS } from './cmd-bootstrap.js';
@@ -32,9 +32,9 @@ export function buildValues(profile: Profile, ccenvVersion: string): BuildValues
   };
 }
 
-export function configurePlan(profile: Profile, catalog: Catalog, ccenvVersion: string): ConfigurePlan {
+export function bakeProfile(profile: Profile, catalog: Catalog, ccenvVersion: string): BakedProfile {
   const resolved = resolveBuildValues(pick(catalog, (id) => id.startsWith(CONFIGURE_PREFIX)), buildValues(profile, ccenvVersion));
-  const messages = { en: {}, zh: {} } as ConfigurePlan['messages'];
+  const messages = { en: {}, zh: {} } as BakedProfile['messages'];
   for (const [id, msg] of Object.entries(resolved)) {
     for (const lang of LANGS) messages[lang][id] = msg[lang];
   }

@@ -16,7 +16,7 @@ import {
   sandbox,
   snapshot,
 } from '../support/run-configure.js';
-import { DEEPSEEK_ENV, ZHIPU_ENV, ZHIPU_MODELS } from '../support/configure-plan.js';
+import { DEEPSEEK_ENV, ZHIPU_ENV, ZHIPU_MODELS } from '../support/baked-profile.js';
 
 type Json = Record<string, unknown>;
 const envOf = (p: string): Json => (readJson(p)['env'] ?? {}) as Json;

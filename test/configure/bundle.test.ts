@@ -6,25 +6,25 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import type { ConfigurePlan } from '../../src/configure/plan.js';
+import type { BakedProfile } from '../../src/configure/baked-profile.js';
 import { loadConfigureArtifact } from '../support/configure-artifact.js';
-import { configurePlan } from '../../src/render/context.js';
+import { bakeProfile } from '../../src/render/context.js';
 import { resolveProfile } from '../../src/profile/load.js';
 import { loadCatalog as loadFullCatalog } from '../../src/messages/catalog.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { KEY, readJson, run, sandbox } from '../support/run-configure.js';
 import { NODE_TOO_OLD_EXIT } from '../../src/contract.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
-import { REPO_ROOT, testPlan } from '../support/configure-plan.js';
+import { REPO_ROOT, testBakedProfile } from '../support/baked-profile.js';
 
-async function freshBuild(plan: ConfigurePlan): Promise<string> {
+async function freshBuild(plan: BakedProfile): Promise<string> {
   vi.resetModules(); // a new module instance: no cached bundle
   const mod = await import('../../src/configure/bundle.js');
   // and no cache file either: esbuild runs each time
   return mod.buildConfigureProgram(plan, { ...mod.defaultBundleSource(), cacheFile: null });
 }
 
-const hostilePlan = testPlan({
+const hostilePlan = testBakedProfile({
   profileId: 'hostile',
   env: {
     ANTHROPIC_BASE_URL: 'https://example.com/a\u2028b\u2029c',
@@ -34,11 +34,11 @@ const hostilePlan = testPlan({
 
 describe('buildConfigureProgram', () => {
   test('is byte-identical across builds', async () => {
-    const a = await freshBuild(testPlan());
-    const b = await freshBuild(testPlan());
+    const a = await freshBuild(testBakedProfile());
+    const b = await freshBuild(testBakedProfile());
     expect(a).toBe(b);
     // and the copy inlined in the committed installer is what the build produces today
-    const zhipu = configurePlan(resolveProfile('zhipu'), loadFullCatalog(), CCENV_VERSION);
+    const zhipu = bakeProfile(resolveProfile('zhipu'), loadFullCatalog(), CCENV_VERSION);
     expect(await loadConfigureArtifact()).toBe(await freshBuild(zhipu));
   });
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CORPUS, KEY, corpusFile, listBackups, mode, put, readJson, run, sandbox, snapshot, type Sandbox } from '../support/run-configure.js';
-import { ZHIPU_ENV } from '../support/configure-plan.js';
+import { ZHIPU_ENV } from '../support/baked-profile.js';
 
 const files = fs.readdirSync(CORPUS).sort();
 const valid = files.filter((f) => !f.startsWith('broken-'));

@@ -12,7 +12,7 @@ import { runDiagnosis, type Io } from '../../src/configure/main.js';
 import { effectiveValues, settingsFiles, type SettingsSource } from '../../src/configure/settings-sources.js';
 import { scanStartupFiles } from '../../src/configure/shell-exports.js';
 import { resolvePaths } from '../../src/configure/paths.js';
-import { testPlan } from '../support/configure-plan.js';
+import { testBakedProfile } from '../support/baked-profile.js';
 
 const KEY = 'sk-doctor-0123456789abcdef';
 
@@ -78,7 +78,7 @@ async function doctor(m: Machine, args: string[], env: Record<string, string> = 
     managedSettings: m.managed,
     ...(procVersion ? { procVersion } : {}),
   };
-  const code = await runDiagnosis(testPlan(), io, 'linux');
+  const code = await runDiagnosis(testBakedProfile(), io, 'linux');
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

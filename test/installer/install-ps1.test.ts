@@ -8,7 +8,7 @@ import { buildConfigureProgram } from '../../src/configure/bundle.js';
 import { checkPowerShell, formatPsFinding } from '../../src/lint/powershell.js';
 import { loadCatalog } from '../../src/messages/catalog.js';
 import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
-import { configurePlan, templateContext } from '../../src/render/context.js';
+import { bakeProfile, templateContext } from '../../src/render/context.js';
 import { compileTemplate, createEnvironment, TEMPLATES_DIR } from '../../src/render/environment.js';
 import { repoPath } from '../../src/paths.js';
 import { CCENV_VERSION } from '../../src/version.js';
@@ -29,7 +29,7 @@ describe('install.ps1: the build gate', () => {
     const source = readFileSync(path.join(TEMPLATES_DIR, 'install.ps1.hbs'), 'utf8').replace("$ProgressPreference = 'SilentlyContinue'", "$ProgressPreference = 'SilentlyContinue' # caf\u00e9");
     const profile = resolveProfile('zhipu');
     const catalog = loadCatalog();
-    const program = await buildConfigureProgram(configurePlan(profile, catalog, CCENV_VERSION));
+    const program = await buildConfigureProgram(bakeProfile(profile, catalog, CCENV_VERSION));
     const text = compileTemplate(createEnvironment(), source)(templateContext(profile, catalog, CCENV_VERSION, program, 'ps1'));
     const findings = await checkPowerShell([{ name: 'slipped.ps1', text }]);
     expect(findings.map((f) => f.rule)).toEqual(['ascii']);

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { ConfigurePlan } from '../../src/configure/plan.js';
+import type { BakedProfile } from '../../src/configure/baked-profile.js';
 import type { FakeMachine, MachineOptions } from '../support/fake-machine.js';
 import { runInPty } from '../../src/harness/pty.js';
 import { installerEnv, runInstaller, type InstallerRun } from '../support/run-installer.js';
@@ -19,7 +19,8 @@ import { checkCmd, formatCmdFinding } from '../../src/lint/cmd.js';
 import { checkPowerShell, formatPsFinding } from '../../src/lint/powershell.js';
 import { powershellParser, walkTree as walk, type TsNode } from '../../src/lint/powershell-parser.js';
 import { loadCatalog, runtimePlaceholders } from '../../src/messages/catalog.js';
-import { ProfileError, resolveProfile } from '../../src/profile/load.js';
+import { UserError } from '../../src/errors.js';
+import { resolveProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/schema.js';
 import { CMD_PAYLOAD_MARKER } from '../../src/render/cmd-bootstrap.js';
 import { CCENV_VERSION } from '../../src/version.js';
@@ -611,7 +612,7 @@ function expectedEnv(p: Profile): Record<string, string> {
 }
 
 /** The plan an installer hands its configure program must carry the profile's values exactly. */
-function checkPlan(p: Profile, plan: ConfigurePlan, where: string): void {
+function checkPlan(p: Profile, plan: BakedProfile, where: string): void {
   const models = p.models ? { opus: p.models.opus, sonnet: p.models.sonnet, haiku: p.models.haiku } : {};
   expectSame(plan.providerName, p.name, `${where}: providerName`);
   expectSame(plan.env, { ANTHROPIC_BASE_URL: p.baseUrl, ...p.env }, `${where}: env`);
@@ -656,7 +657,7 @@ function classify(sample: Sample): Classified {
   try {
     return { profile: resolveProfile(file) };
   } catch (e) {
-    if (e instanceof ProfileError) return { refusal: (e.message.split('\n')[0] ?? '').replace(`${file}: `, '') };
+    if (e instanceof UserError) return { refusal: (e.message.split('\n')[0] ?? '').replace(`${file}: `, '') };
     throw e;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -796,11 +797,11 @@ function psMessages(root: TsNode): Map<string, string> {
 }
 
 /** The plan literal at the end of a configure program. */
-function planOf(program: string, where: string): ConfigurePlan {
+function planOf(program: string, where: string): BakedProfile {
   const m = /ccenvConfigure\.main\((\{.*\})\);\s*$/.exec(program);
   if (!m) throw new Mismatch(`${where}: no ccenvConfigure.main(<plan>) at the end`);
   // eslint-disable-next-line no-new-func
-  return new Function(`return (${m[1]});`)() as ConfigurePlan;
+  return new Function(`return (${m[1]});`)() as BakedProfile;
 }
 
 /** The configure program: the body of $ConfigureProgram = @'…'@. */
@@ -821,7 +822,7 @@ function psConfigureProgram(root: TsNode): string {
 
 // cmd: the configure program node reads, and what echo: prints
 
-function cmdPlan(text: string): ConfigurePlan {
+function cmdPlan(text: string): BakedProfile {
   const lines = text.split('\r\n');
   const begin = lines.indexOf(`rem ${CMD_PAYLOAD_MARKER}begin`);
   const end = lines.indexOf(`rem ${CMD_PAYLOAD_MARKER}end`);

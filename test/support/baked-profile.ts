@@ -1,17 +1,17 @@
-// The plan the configure tests run with: zhipu-like values plus the real message catalog.
+// The baked profile the configure tests run with: zhipu-like values plus the real message catalog.
 
 import { REPO_ROOT } from '../../src/paths.js';
 import { loadCatalog } from '../../src/messages/catalog.js';
 import { resolveProfile } from '../../src/profile/load.js';
-import { configurePlan } from '../../src/render/context.js';
+import { bakeProfile } from '../../src/render/context.js';
 import { CCENV_VERSION } from '../../src/version.js';
-import type { ConfigurePlan, MessageTable } from '../../src/configure/plan.js';
+import type { BakedProfile, MessageTable } from '../../src/configure/baked-profile.js';
 
 export { REPO_ROOT };
 
-/** The configure program's messages exactly as the build puts them into the plan. */
+/** The configure program's messages exactly as the build puts them into the baked profile. */
 export function loadMessages(): MessageTable {
-  return configurePlan(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION).messages;
+  return bakeProfile(resolveProfile('zhipu'), loadCatalog(), CCENV_VERSION).messages;
 }
 
 export const ZHIPU_ENV = {
@@ -22,7 +22,7 @@ export const ZHIPU_ENV = {
 
 export const ZHIPU_MODELS = { opus: 'glm-4.6', sonnet: 'glm-4.6', haiku: 'glm-4.5-air' } as const;
 
-export function testPlan(overrides: Partial<ConfigurePlan> = {}): ConfigurePlan {
+export function testBakedProfile(overrides: Partial<BakedProfile> = {}): BakedProfile {
   return {
     profileId: 'zhipu',
     ccenvVersion: '0.1.0-test',
@@ -40,8 +40,8 @@ export const DEEPSEEK_ENV = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
 } as const;
 
-/** Plan overrides per test profile: zhipu (with a suggested mapping) and deepseek (none). */
-export const PROFILES: Record<string, Partial<ConfigurePlan>> = {
+/** Baked-profile overrides per test profile: zhipu (with a suggested mapping) and deepseek (none). */
+export const PROFILES: Record<string, Partial<BakedProfile>> = {
   zhipu: {},
   deepseek: {
     profileId: 'deepseek',

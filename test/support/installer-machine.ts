@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createFakeMachine, type FakeMachine, type MachineOptions } from './fake-machine.js';
 import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { repoPath } from '../../src/paths.js';
-export { ZHIPU_ENV } from './configure-plan.js';
+export { ZHIPU_ENV } from './baked-profile.js';
 
 export const ZHIPU_SCRIPT = (): string => readFileSync(repoPath('dist', 'zhipu', 'install.sh'), 'utf8');
 

@@ -72,6 +72,16 @@ describe('install.sh: keys that cannot work (dash, bash)', () => {
     expect(r.exitCode).toBe(0);
     expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-abc123456789');
   });
+
+  test('blanks around a pasted key (a leading tab, a trailing space) are trimmed, under dash and bash', async () => {
+    for (const shell of [dash, bash]) {
+      const m = await machine();
+      const r = await runInstaller({ shell, machine: m, script, env: { CCENV_API_KEY: '\tsk-abc123456789 ', CCENV_YES: '1' } });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-abc123456789');
+    }
+  });
 });
 
 describe('install.sh: existing files', () => {

@@ -29,6 +29,7 @@ import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
 import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
+import { listTree } from '../support/home-listing.js';
 
 const skip = missingWine();
 const PROFILE_ENV = {
@@ -205,6 +206,41 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(un.stdout).toContain(`Removed ${winNodeDir} from your user PATH`);
     expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
     expect(readSettings()).toEqual(JSON.parse(USER_SETTINGS));
+  });
+
+  test('--uninstall --purge after a Node download: the user folder and the user PATH are as before, first line the uninstall banner; a second --uninstall has nothing to undo', async () => {
+    // The temporary files Wine's cmd leaves for each `for /f … in ('command')` (%TEMP% is <user>\Temp)
+    // come and go; everything else in the user folder is compared.
+    const home = () => Object.fromEntries(Object.entries(listTree(prefix.userDir)).filter(([p]) => !/^Temp([\\/]|$)/.test(p)));
+    const before = home();
+    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key' }, path: [dirs.shims, dirs.claude] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(path.join(prefix.userDir, '.claude', 'ccenv', 'receipt.json'))).toBe(true);
+    const banner = "Removing ccenv's Claude Code setup for Zhipu GLM Coding Plan";
+    // --dry-run first: says each step, changes nothing.
+    const installed = home();
+    const winCcenv = `C:\\users\\${path.basename(prefix.userDir)}\\AppData\\Local\\ccenv`;
+    const dry = await install(['--uninstall', '--purge', '--dry-run'], { path: [dirs.shims, dirs.claude] });
+    expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout.split(/\r?\n/).slice(0, 2)).toEqual([banner, 'Dry run: nothing will be changed.']);
+    expect(dry.stdout).toContain(`Would remove ${winCcenv}\\node from your user PATH`);
+    expect(dry.stdout).toContain(`Would remove ${winCcenv} (the Node.js and Claude Code ccenv installed there).`);
+    expect(dry.stdout).toContain('Dry run finished; nothing was changed.');
+    expect(home()).toEqual(installed);
+    expect((await readUserPath(prefix)).value).toContain(`${winCcenv}\\node;`);
+    const un = await install(['--uninstall', '--purge'], { path: [dirs.shims, dirs.claude] });
+    expect(un.code, un.stdout + un.stderr).toBe(0);
+    expect(un.stdout.split(/\r?\n/)[0]).toBe(banner);
+    expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
+    expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
+    // Left: an empty .claude folder; the configure program does not record that it created it.
+    expect(home()).toEqual({ ...before, '.claude': 'dir' });
+    const again = await install(['--uninstall']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.split(/\r?\n/)[0]).toBe(banner);
+    expect(again.stdout).toContain('Nothing was undone: ccenv had not changed the Claude Code settings or the PATH here.');
+    expect(again.stdout).not.toContain('Uninstalled');
+    expect(await readUserPath(prefix)).toEqual(ORIGINAL_PATH);
   });
 
   test('a network that blocks certificate revocation lists (curl.exe exit 35): tried again best-effort with a warning, verified, installed', async () => {

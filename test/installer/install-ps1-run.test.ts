@@ -11,6 +11,7 @@ import { ensureCurrentNode } from '../../src/harness/node-fixture.js';
 import { addNpmClaude } from './npm-claude.js';
 import { envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV } from '../support/installer-machine.js';
 import { NO_PWSH, PWSH, pwshEnv, runPs1 } from '../support/run-ps1.js';
+import { listTree } from '../support/home-listing.js';
 import { runInPty } from '../../src/harness/pty.js';
 
 const machine = readyMachines();
@@ -301,5 +302,70 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh: Node.js and Claude Code present 
     expect(r.stderr).toContain('http://127.0.0.1:9/dist');
     expect(r.stdout + r.stderr).not.toContain('run the installer');
     expect(snapshotTree(m.home)).toEqual({});
+  });
+});
+
+describe.skipIf(!PWSH)(`install.ps1 under pwsh: install, then -Uninstall -Purge, leaves the home as it was (but an empty ~/.claude)${PWSH ? '' : ` — ${NO_PWSH}`}`, () => {
+  const BANNER = "Removing ccenv's Claude Code setup for Zhipu GLM Coding Plan";
+
+  test('the profile (and the folders made for it), ~/.ccenv and ~/.claude/ccenv go; a second -Uninstall has nothing to undo', async () => {
+    const m = await machine();
+    rmSync(path.join(m.bin, 'claude'));
+    // npm's global folder does not exist (as a root-owned one, not writable): Claude Code goes into
+    // ~/.ccenv/npm-global, which the installer puts on PATH with a line in the PowerShell profile.
+    m.addExecutable('npm', [
+      '#!/bin/sh',
+      `if [ "$1" = prefix ]; then echo '${m.root}/no-such-prefix'; exit 0; fi`,
+      `prefix='${m.root}/no-such-prefix'`,
+      'while [ $# -gt 0 ]; do [ "$1" = --prefix ] && prefix=$2; shift; done',
+      'mkdir -p "$prefix/bin"',
+      `printf '#!/bin/sh\\necho "2.1.330 (Claude Code)"\\n' >"$prefix/bin/claude"`,
+      'chmod +x "$prefix/bin/claude"',
+    ].join('\n') + '\n');
+    writeFileSync(path.join(m.home, '.profile'), '# the user\'s own, untouched\n');
+    const before = listTree(m.home);
+
+    const install = await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } });
+    expect(install.exitCode, install.stdout + install.stderr).toBe(0);
+    const profile = path.join(m.home, '.config', 'powershell', 'profile.ps1');
+    expect(readFileSync(profile, 'utf8')).toContain('# added by ccenv');
+    expect(existsSync(path.join(m.home, '.claude', 'ccenv', 'receipt.json'))).toBe(true);
+
+    // -DryRun first: says each step and changes nothing (not a byte, not a time).
+    const installed = snapshotTree(m.home);
+    const dry = await runPs1(m, { file: FILE, args: ['-Uninstall', '-Purge', '-DryRun'] });
+    expect(dry.exitCode, dry.stdout + dry.stderr).toBe(0);
+    expect(dry.stdout.split(/\r?\n/).slice(0, 2)).toEqual([BANNER, 'Dry run: nothing will be changed.']);
+    expect(dry.stdout).toContain(`Would remove the PATH line ccenv added to ${profile}`);
+    expect(dry.stdout).toContain(`Would remove ${m.home}/.ccenv (the Node.js and Claude Code ccenv installed there).`);
+    expect(dry.stdout).toContain('Dry run finished; nothing was changed.');
+    expect(snapshotTree(m.home)).toEqual(installed);
+
+    const un = await runPs1(m, { file: FILE, args: ['-Uninstall', '-Purge'] });
+    expect(un.exitCode, un.stdout + un.stderr).toBe(0);
+    expect(un.stdout.split(/\r?\n/)[0]).toBe(BANNER);
+    expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
+    // Left: an empty ~/.claude; the configure program does not record that it created it.
+    const after = { ...before, '.claude': 'dir' };
+    expect(listTree(m.home)).toEqual(after);
+
+    const again = await runPs1(m, { file: FILE, args: ['--uninstall'] });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout.split(/\r?\n/)[0]).toBe(BANNER);
+    expect(again.stdout).toContain('Nothing was undone: ccenv had not changed the Claude Code settings or the PATH here.');
+    expect(again.stdout).not.toContain('Uninstalled');
+    expect(listTree(m.home)).toEqual(after);
+  });
+
+  test('no Node.js left: the settings stay, and the summary says it is not finished', async () => {
+    const m = await machine();
+    expect((await runPs1(m, { file: FILE, env: { CCENV_API_KEY: KEY, CCENV_YES: '1' } })).exitCode).toBe(0);
+    rmSync(path.join(m.bin, 'node'));
+    const un = await runPs1(m, { file: FILE, args: ['-Uninstall'] });
+    expect(un.exitCode, un.stderr).toBe(0);
+    expect(un.stdout.split(/\r?\n/)[0]).toBe(BANNER);
+    expect(un.stderr).toContain('No Node.js found, so the Claude Code settings were not restored');
+    expect(un.stdout).toContain('Not finished: not everything ccenv changed could be undone (see above).');
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(KEY);
   });
 });

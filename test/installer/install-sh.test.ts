@@ -1,7 +1,7 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../support/run-installer.js';
@@ -11,6 +11,7 @@ import { addNpmClaude } from './npm-claude.js';
 import {
   envOf, HOSTILE_KEY, readJson, readyMachines, settingsPath, snapshotTree, writeSettings, ZHIPU_ENV, ZHIPU_SCRIPT,
 } from '../support/installer-machine.js';
+import { listTree } from '../support/home-listing.js';
 
 const machine = readyMachines();
 
@@ -356,5 +357,100 @@ describe('install.sh: Node.js and Claude Code present — the configure-only pat
     // the refusal is the installer's own message: nothing from the configure program, no exit 90
     expect(r.stdout + r.stderr).not.toContain('run the installer');
     expect(snapshotTree(m.home)).toEqual({});
+  });
+});
+
+describe('install.sh: install, then --uninstall --purge, leaves the home as it was (but an empty ~/.claude)', () => {
+  /** No claude; npm's global folder does not exist (as a root-owned one, not writable), so Claude Code goes
+   * into ~/.ccenv/npm-global and the installer puts that on PATH in the shell start-up files. */
+  const withNpmButNoClaude = (m: FakeMachine): void => {
+    rmSync(path.join(m.bin, 'claude'));
+    m.addExecutable(
+      'npm',
+      [
+        '#!/bin/sh',
+        `if [ "$1" = config ]; then printf 'prefix=%s\\ncache=%s\\n' '${m.root}/no-such-prefix' '${m.root}/npm-cache'; exit 0; fi`,
+        `prefix='${m.root}/no-such-prefix'`,
+        'while [ $# -gt 0 ]; do [ "$1" = --prefix ] && prefix=$2; shift; done',
+        'mkdir -p "$prefix/bin"',
+        `printf '#!/bin/sh\\necho "2.1.330 (Claude Code)"\\n' >"$prefix/bin/claude"`,
+        'chmod +x "$prefix/bin/claude"',
+      ].join('\n') + '\n',
+    );
+  };
+  const BANNER = "Removing ccenv's Claude Code setup for Zhipu GLM Coding Plan";
+
+  test('bash user: the created .profile and .bashrc go, an existing .zshrc gets its bytes back, ~/.ccenv and ~/.claude/ccenv go', async () => {
+    const m = await machine();
+    withNpmButNoClaude(m);
+    writeFileSync(path.join(m.home, '.zshrc'), '# mine, no newline at the end');
+    const before = listTree(m.home);
+    const env = { SHELL: '/bin/bash' };
+
+    const install = await runInstaller({ shell: dash, machine: m, script, env: { ...env, CCENV_API_KEY: 'sk-purge-123456789', CCENV_YES: '1' } });
+    expect(install.exitCode, install.stderr).toBe(0);
+    const line = `. '${m.home}/.ccenv/env' # added by ccenv\n`;
+    expect(readFileSync(path.join(m.home, '.profile'), 'utf8')).toBe(line);
+    expect(readFileSync(path.join(m.home, '.bashrc'), 'utf8')).toBe(line);
+    expect(readFileSync(path.join(m.home, '.zshrc'), 'utf8')).toBe('# mine, no newline at the end' + '\n' + line);
+    expect(existsSync(path.join(m.home, '.claude', 'ccenv', 'receipt.json'))).toBe(true);
+
+    // --dry-run first: says each step and changes nothing (not a byte, not a time).
+    const installed = snapshotTree(m.home);
+    const dry = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall', '--purge', '--dry-run'], env });
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stdout.split('\n').slice(0, 2)).toEqual([BANNER, 'Dry run: nothing will be changed.']);
+    for (const rc of ['.profile', '.bashrc', '.zshrc']) expect(dry.stdout).toContain(`Would remove the PATH line ccenv added to ${m.home}/${rc}`);
+    expect(dry.stdout).toContain(`Would remove ${m.home}/.ccenv (the Node.js and Claude Code ccenv installed there).`);
+    expect(dry.stdout).toContain('Dry run finished; nothing was changed.');
+    expect(snapshotTree(m.home)).toEqual(installed);
+
+    const un = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall', '--purge'], env });
+    expect(un.stderr).toBe('');
+    expect(un.exitCode).toBe(0);
+    expect(un.stdout.split('\n')[0]).toBe(BANNER);
+    expect(un.stdout).not.toContain('Setting up Claude Code');
+    expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
+    // Left: an empty ~/.claude; the configure program does not record that it created it.
+    const after = { ...before, '.claude': 'dir' };
+    expect(listTree(m.home)).toEqual(after);
+
+    const again = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall'], env });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout.split('\n')[0]).toBe(BANNER);
+    expect(again.stdout).toContain('Nothing was undone: ccenv had not changed the Claude Code settings or the PATH here.');
+    expect(again.stdout).not.toContain('Uninstalled');
+    expect(listTree(m.home)).toEqual(after);
+  });
+
+  test('a created .profile the user has written into since is kept, only the line taken out; --uninstall without --purge keeps ~/.ccenv', async () => {
+    const m = await machine();
+    withNpmButNoClaude(m);
+    const env = { SHELL: '/bin/sh' };
+    const install = await runInstaller({ shell: bash, machine: m, script, env: { ...env, CCENV_API_KEY: 'sk-kept-123456789', CCENV_YES: '1' } });
+    expect(install.exitCode, install.stderr).toBe(0);
+    expect(existsSync(path.join(m.home, '.bashrc'))).toBe(false);
+    const profile = path.join(m.home, '.profile');
+    writeFileSync(profile, readFileSync(profile, 'utf8') + 'export EDITOR=vi\n');
+    const un = await runInstaller({ shell: bash, machine: m, script, args: ['--uninstall'], env });
+    expect(un.exitCode, un.stderr).toBe(0);
+    expect(un.stdout).toContain('Uninstalled: the settings ccenv changed were restored.');
+    expect(readFileSync(profile, 'utf8')).toBe('export EDITOR=vi\n');
+    expect(existsSync(path.join(m.home, '.ccenv', 'env'))).toBe(true);
+    expect(existsSync(path.join(m.home, '.ccenv', 'rc-created'))).toBe(false);
+  });
+
+  test('no Node.js left: the settings stay, and the summary says it is not finished', async () => {
+    const m = await machine();
+    const install = await runInstaller({ shell: dash, machine: m, script, env: { CCENV_API_KEY: 'sk-nonode-123456789', CCENV_YES: '1' } });
+    expect(install.exitCode, install.stderr).toBe(0);
+    rmSync(path.join(m.bin, 'node'));
+    const un = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall'] });
+    expect(un.exitCode).toBe(0);
+    expect(un.stdout.split('\n')[0]).toBe(BANNER);
+    expect(un.stderr).toContain('No Node.js found, so the Claude Code settings were not restored');
+    expect(un.stdout).toContain('Not finished: not everything ccenv changed could be undone (see above).');
+    expect(un.stdout).not.toContain('Uninstalled');
+    expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe('sk-nonode-123456789');
   });
 });

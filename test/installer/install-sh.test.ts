@@ -1,7 +1,7 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
 import { describe, expect, test } from 'vitest';
-import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../support/run-installer.js';
@@ -421,6 +421,24 @@ describe('install.sh: install, then --uninstall --purge, leaves the home as it w
     expect(again.stdout).toContain('Nothing was undone: ccenv had not changed the Claude Code settings or the PATH here.');
     expect(again.stdout).not.toContain('Uninstalled');
     expect(listTree(m.home)).toEqual(after);
+  });
+
+  test('a HOME with a space in it: its own .profile and .bashrc are written and removed again, nothing outside it', async () => {
+    const m = await machine();
+    withNpmButNoClaude(m);
+    const home = path.join(m.root, 'my home');
+    mkdirSync(home);
+    const env = { HOME: home, SHELL: '/bin/bash' };
+    const outside = listTree(m.root);
+    const install = await runInstaller({ shell: dash, machine: m, script, env: { ...env, CCENV_API_KEY: 'sk-space-123456789', CCENV_YES: '1' } });
+    expect(install.exitCode, install.stderr).toBe(0);
+    expect(readFileSync(path.join(home, '.profile'), 'utf8')).toBe(`. '${home}/.ccenv/env' # added by ccenv\n`);
+    expect(readFileSync(path.join(home, '.bashrc'), 'utf8')).toBe(`. '${home}/.ccenv/env' # added by ccenv\n`);
+    const un = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall', '--purge'], env });
+    expect(un.exitCode, un.stderr).toBe(0);
+    expect(listTree(home)).toEqual({ '.claude': 'dir' });
+    const after = listTree(m.root);
+    expect(Object.keys(after).filter((p) => !p.startsWith('my home') && !(p in outside))).toEqual([]);
   });
 
   test('a created .profile the user has written into since is kept, only the line taken out; --uninstall without --purge keeps ~/.ccenv', async () => {

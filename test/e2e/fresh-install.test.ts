@@ -52,7 +52,7 @@ describe('fresh install through curl | sh', () => {
           command: `touch "$HOME/.before-rerun" && sleep 1 && ${ONE_LINER} && find "$HOME" -newer "$HOME/.before-rerun" ! -type d | sed 's/^/CHANGED /'`,
           env: { ...PROXY_USER_ENV, CCENV_API_KEY: KEY, CCENV_YES: '1' },
         },
-        { name: 'uninstall', command: `curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh -s -- --uninstall --purge; ls -A "$HOME"; cat "$HOME/.profile"` },
+        { name: 'uninstall', command: `curl -fsSL https://cdn.ccenv.test/zhipu/install.sh | sh -s -- --uninstall --purge; ls -A "$HOME"; if [ -e "$HOME/.profile" ]; then cat "$HOME/.profile"; fi` },
       ],
     });
     const seconds = (Date.now() - started) / 1000;
@@ -94,6 +94,8 @@ describe('fresh install through curl | sh', () => {
     expect(uninstall.exitCode, uninstall.transcript).toBe(0);
     expect(uninstall.stdout).toContain('Removed /home/user/.ccenv');
     expect(uninstall.stdout).not.toContain('.ccenv\n');
+    // the .profile (and any .bashrc) the installer created are gone with their line: `ls -A` lists neither
+    expect(uninstall.stdout).not.toMatch(/^\.(profile|bashrc|zshrc)$/m);
     expect(uninstall.stdout).not.toContain('added by ccenv');
     expect(uninstall.stdout).toContain('Removed /home/user/.claude/settings.json, which ccenv had created');
     // Claude Code has written its own state into .claude.json since: only ccenv's key is taken out

@@ -139,7 +139,7 @@ describe.concurrent('install.sh: interrupted while npm runs', () => {
       timeoutMs: 300_000,
     });
     expect(r.stdout, r.transcript).toContain('exit=130');
-    expect(r.stderr).toContain('Interrupted; the configuration was not changed.');
+    expect(r.stderr).toContain('Interrupted; the Claude Code settings were not changed.');
     expect(r.stdout).toContain('left=0');
   }, 600_000);
 });

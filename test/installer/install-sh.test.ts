@@ -360,7 +360,7 @@ describe('install.sh: Node.js and Claude Code present — the configure-only pat
   });
 });
 
-describe('install.sh: install, then --uninstall --purge, leaves the home as it was (but an empty ~/.claude)', () => {
+describe('install.sh: install, then --uninstall --purge, leaves the home as it was', () => {
   /** No claude; npm's global folder does not exist (as a root-owned one, not writable), so Claude Code goes
    * into ~/.ccenv/npm-global and the installer puts that on PATH in the shell start-up files. */
   const withNpmButNoClaude = (m: FakeMachine): void => {
@@ -411,16 +411,14 @@ describe('install.sh: install, then --uninstall --purge, leaves the home as it w
     expect(un.stdout.split('\n')[0]).toBe(BANNER);
     expect(un.stdout).not.toContain('Setting up Claude Code');
     expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
-    // Left: an empty ~/.claude; the configure program does not record that it created it.
-    const after = { ...before, '.claude': 'dir' };
-    expect(listTree(m.home)).toEqual(after);
+    expect(listTree(m.home)).toEqual(before);
 
     const again = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall'], env });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout.split('\n')[0]).toBe(BANNER);
     expect(again.stdout).toContain('Nothing was undone: ccenv had not changed the Claude Code settings or the PATH here.');
     expect(again.stdout).not.toContain('Uninstalled');
-    expect(listTree(m.home)).toEqual(after);
+    expect(listTree(m.home)).toEqual(before);
   });
 
   test('a HOME with a space in it: its own .profile and .bashrc are written and removed again, nothing outside it', async () => {
@@ -436,7 +434,7 @@ describe('install.sh: install, then --uninstall --purge, leaves the home as it w
     expect(readFileSync(path.join(home, '.bashrc'), 'utf8')).toBe(`. '${home}/.ccenv/env' # added by ccenv\n`);
     const un = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall', '--purge'], env });
     expect(un.exitCode, un.stderr).toBe(0);
-    expect(listTree(home)).toEqual({ '.claude': 'dir' });
+    expect(listTree(home)).toEqual({});
     const after = listTree(m.root);
     expect(Object.keys(after).filter((p) => !p.startsWith('my home') && !(p in outside))).toEqual([]);
   });

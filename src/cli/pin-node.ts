@@ -21,6 +21,6 @@ export const pinNodeCommand: CommandModule<object, PinNodeOptions> = {
     const { fetchNodeChecksums, writeNodePin } = await import('../profile/pin-node.js');
     const sums = await fetchNodeChecksums(argv.mirror, argv.release, argv['allow-http']);
     writeNodePin(argv.profile, argv.release, sums);
-    console.log(`${argv.profile}: pinned Node.js ${argv.release} (${Object.keys(sums).length} tarballs)`);
+    console.log(`${argv.profile}: pinned Node.js ${argv.release} (${Object.keys(sums).length} archives: Linux/macOS tarballs, Windows zips)`);
   },
 };

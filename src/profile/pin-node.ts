@@ -1,17 +1,20 @@
 // `ccenv pin-node`: fetch a Node.js release's SHASUMS256.txt once, at build time, and record the
-// checksums of its Linux/macOS tarballs in the profile (node.pin), keeping the file's comments.
+// checksums of the archives the installers download in the profile (node.pin), keeping the file's
+// comments: the Linux/macOS tarballs (install.sh, install.ps1 off Windows) and the Windows zips
+// (install.ps1 and install.cmd on Windows).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { UserError } from '../errors.js';
 import { parseProfile } from './load.js';
 
-const TARBALL = /^([0-9a-f]{64}) {2}(node-v(\d+\.\d+\.\d+)-(?:linux|darwin)-(?:x64|arm64)\.tar\.(?:xz|gz))$/;
+const ARCHIVE =
+  /^([0-9a-f]{64}) {2}(node-v(\d+\.\d+\.\d+)-(?:(?:linux|darwin)-(?:x64|arm64)\.tar\.(?:xz|gz)|win-(?:x64|arm64)\.zip))$/;
 
-/** The checksums of the official Linux/macOS tarballs of one release, from its SHASUMS256.txt. */
+/** The checksums of one release's official Linux/macOS tarballs and Windows zips, from its SHASUMS256.txt. */
 export function parseShasums(text: string, version: string, url: string): Record<string, string> {
   const sums: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = TARBALL.exec(line.trim());
+    const m = ARCHIVE.exec(line.trim());
     if (m && m[3] === version) sums[m[2] as string] = m[1] as string;
   }
   if (!sums[`node-v${version}-linux-x64.tar.xz`] && !sums[`node-v${version}-linux-x64.tar.gz`]) {

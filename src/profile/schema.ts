@@ -104,7 +104,7 @@ export const profileSchema = z
             version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 22.23.3'),
             sha256: z
               .record(
-                z.string().regex(/^node-v\d+\.\d+\.\d+-(linux|darwin)-(x64|arm64)\.tar\.(xz|gz)$/, 'must be an official tarball name'),
+                z.string().regex(/^node-v\d+\.\d+\.\d+-((linux|darwin)-(x64|arm64)\.tar\.(xz|gz)|win-(x64|arm64)\.zip)$/, 'must be an official tarball or Windows zip name'),
                 z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex'),
               )
               .refine((m) => Object.keys(m).length > 0, { message: 'must list at least one tarball' }),

@@ -1,11 +1,11 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
-import { REGION_DEFAULTS } from '../profile/regions.js';
+import { NPMJS_REGISTRY, REGION_DEFAULTS } from '../profile/regions.js';
 import type { BakedProfile, ModelMapping } from '../configure/baked-profile.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
 import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL, USER_PATH_LOADER_JS } from './cmd-bootstrap.js';
-import { USER_PATH_PROGRAM } from './cmd-user-path.js';
+import { USER_PATH_MAX_LENGTH, USER_PATH_PROGRAM } from './cmd-user-path.js';
 import {
   type BuildValues,
   type Catalog,
@@ -99,6 +99,8 @@ export interface TemplateContext {
   /** install.cmd: the program that edits the user PATH, and its loader. */
   userPathProgram: string;
   userPathLoader: string;
+  /** install.ps1 and install.cmd: the longest user PATH Windows keeps (refused above, never cut). */
+  userPathMaxLength: number;
 }
 
 export function templateContext(
@@ -132,11 +134,12 @@ export function templateContext(
     readKeyCommand: encodedPowerShell(READ_KEY_POWERSHELL),
     userPathProgram: USER_PATH_PROGRAM,
     userPathLoader: USER_PATH_LOADER_JS,
+    userPathMaxLength: USER_PATH_MAX_LENGTH,
   };
 }
 
 /** The mirrors of the region the profile's Node mirror is not from (mainland China ↔ everywhere else). */
 export function otherMirrors(profile: Profile): { nodeMirror: string; npmRegistry: string } {
   const other = profile.node.mirror === REGION_DEFAULTS.cn.nodeMirror ? REGION_DEFAULTS.global : REGION_DEFAULTS.cn;
-  return { nodeMirror: other.nodeMirror, npmRegistry: other.npmRegistry ?? 'https://registry.npmjs.org' };
+  return { nodeMirror: other.nodeMirror, npmRegistry: other.npmRegistry ?? NPMJS_REGISTRY };
 }

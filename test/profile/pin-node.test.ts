@@ -1,5 +1,5 @@
 // `ccenv pin-node`: the real command against a local mirror; the profile keeps its comments, gains
-// node.pin, and the rendered installer carries the checksums.
+// node.pin (Linux/macOS tarballs and Windows zips), and the rendered installers carry the checksums.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,10 @@ const SHASUMS = [
   `${hash('4')}  node-v${V}-linux-x64.tar.gz`,
   `${hash('5')}  node-v${V}-win-x64.zip`,
   `${hash('6')}  node-v${V}-headers.tar.gz`,
+  `${hash('7')}  node-v${V}-win-arm64.zip`,
+  `${hash('8')}  node-v${V}-win-x64.7z`,
+  `${hash('9')}  node-v${V}-x64.msi`,
+  `${hash('0')}  win-x64/node.exe`,
 ].join('\n');
 
 let server: Server;
@@ -49,7 +53,7 @@ async function pin(...args: string[]) {
 }
 
 describe('ccenv pin-node', () => {
-  test('records the Linux/macOS tarball checksums, keeps comments, and the installer embeds them', async () => {
+  test('records the Linux/macOS tarballs and the Windows zips (not .7z, .msi or bare node.exe), keeps comments, and all three installers embed them', async () => {
     const file = profileCopy();
     const r = await pin(file, V, '--mirror', `${mirror}/dist`, '--allow-http');
     expect(r.stderr).toBe('');
@@ -64,11 +68,21 @@ describe('ccenv pin-node', () => {
         [`node-v${V}-darwin-arm64.tar.xz`]: hash('2'),
         [`node-v${V}-linux-x64.tar.gz`]: hash('4'),
         [`node-v${V}-linux-x64.tar.xz`]: hash('3'),
+        // What install.ps1 and install.cmd download on Windows: node-v<v>-win-<arch>.zip.
+        [`node-v${V}-win-arm64.zip`]: hash('7'),
+        [`node-v${V}-win-x64.zip`]: hash('5'),
       },
     });
+    expect(r.stdout).toContain('(6 archives');
     const installer = await renderForTest(p);
     expect(installer).toContain(`NODE_PINNED_VERSION='${V}'`);
     expect(installer).toContain(`'node-v${V}-linux-x64.tar.xz') echo '${hash('3')}' ;;`);
+    const ps1 = await renderForTest(p, 'ps1');
+    expect(ps1).toContain(`$PinnedSha256['node-v${V}-win-x64.zip'] = '${hash('5')}'`);
+    expect(ps1).toContain(`$PinnedSha256['node-v${V}-win-arm64.zip'] = '${hash('7')}'`);
+    const cmd = await renderForTest(p, 'cmd');
+    expect(cmd).toContain(`if "%CCENV_FILE%"=="node-v${V}-win-x64.zip" set "CCENV_EXPECTED=${hash('5')}"`);
+    expect(cmd).toContain(`if "%CCENV_FILE%"=="node-v${V}-win-arm64.zip" set "CCENV_EXPECTED=${hash('7')}"`);
   });
 
   test('refuses plain http without --allow-http, an HTML page and a 404, leaving the profile as it was', async () => {

@@ -3,6 +3,7 @@
 
 import { currentText, renderOps } from './document.js';
 import type { BakedProfile } from './baked-profile.js';
+import { missingFolders } from './created-folders.js';
 import { load, loadReceipt, type Loaded } from './files.js';
 import { activeCloudSwitches, buildDesired, planSettings, planState, type FileChange } from './merge.js';
 import type { Messages } from './messages.js';
@@ -103,7 +104,7 @@ export function planConfigure(inputs: ConfigureInputs): Plan {
   }
 
   // The originals go into the receipt before any change (never overwriting one recorded earlier).
-  const record = receipt ?? newReceipt(now(), baked.ccenvVersion);
+  const record = receipt ?? { ...newReceipt(now(), baked.ccenvVersion), createdFolders: missingFolders(paths.configDir) };
   let receiptDirty = receipt === null;
   for (const p of changing) {
     const doc = p.loaded.doc;

@@ -17,7 +17,9 @@ import { EXIT, INPUT_ENV, NODE_FOUND_ENV } from '../contract.js';
 import type { BakedProfile } from './baked-profile.js';
 import { planConfigure } from './configure-plan.js';
 import { diagnose } from './doctor.js';
+import { removeCreatedFolders } from './created-folders.js';
 import { CcenvError } from './errors.js';
+import { loadReceipt } from './files.js';
 import { parseArgs, readKey, readModels, type Args } from './inputs.js';
 import { withConfigLock } from './lock.js';
 import { createMessages, pickLang, type Messages } from './messages.js';
@@ -61,8 +63,14 @@ function configure(r: Run, key: string | null): number {
 function uninstall(r: Run): number {
   const { paths, args } = r;
   return withConfigLock(paths.configDir, () => {
+    // Read before the uninstall removes the receipt; only --purge empties the folders (a plain
+    // --uninstall keeps the backups in them).
+    const created = args.purge ? (loadReceipt(paths.receipt)?.createdFolders ?? []) : [];
     const code = applyPlan(() => planUninstallRun({ paths, messages: r.messages, purge: args.purge }), paths, transactionIo(r), args.dryRun);
-    if (args.purge) purgeOwnFiles(paths, r.messages.t, r.io.out, args.dryRun);
+    if (args.purge) {
+      purgeOwnFiles(paths, r.messages.t, r.io.out, args.dryRun);
+      removeCreatedFolders(created, r.messages.t, r.io.out, args.dryRun);
+    }
     return code;
   });
 }

@@ -39,6 +39,11 @@ export interface Receipt {
   createdAt: string;
   updatedAt: string;
   files: Partial<Record<FileRole, ReceiptFile>>;
+  /**
+   * Folders the first run created for the config folder (it and missing parents), outermost first;
+   * --uninstall --purge removes them when empty. Absent in receipts of earlier ccenv versions.
+   */
+  createdFolders?: string[];
 }
 
 export function newReceipt(now: Date, ccenvVersion: string): Receipt {
@@ -102,6 +107,8 @@ export function receiptProblem(v: unknown): string | null {
     if (!(FILE_ROLES as readonly string[]).includes(role)) return `files.${role}`;
     if (!isReceiptFile(file)) return `files.${role}`;
   }
+  const created = v['createdFolders'];
+  if (created !== undefined && !(Array.isArray(created) && created.every((p) => typeof p === 'string'))) return 'createdFolders';
   return null;
 }
 

@@ -126,3 +126,105 @@ describe('--uninstall --purge', () => {
     expect(fs.readdirSync(sb.home)).toEqual([]);
   });
 });
+
+describe('--uninstall --purge gives back a home without the folders ccenv created', () => {
+  const receiptIn = (configDir: string) => path.join(configDir, 'ccenv', 'receipt.json');
+
+  test('fresh home (no ~/.claude): configure, then --uninstall --purge → the home is as before, empty', async () => {
+    const sb = sandbox();
+    const before = snapshot(sb.root);
+    expect((await run({ home: sb.home })).status).toBe(0);
+    expect(readJson(sb.receipt)['createdFolders']).toEqual([sb.claudeDir]);
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge'], key: null });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Removed the folder ${sb.claudeDir}: ccenv created it and it is empty again.`);
+    expect(fs.readdirSync(sb.home)).toEqual([]);
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('a file Claude Code wrote into ~/.claude since keeps the folder (and the file)', async () => {
+    const sb = sandbox();
+    expect((await run({ home: sb.home })).status).toBe(0);
+    const history = path.join(sb.claudeDir, 'history.jsonl');
+    put(history, '{"display":"hello"}\n');
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge'], key: null });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Kept the folder ${sb.claudeDir}: ccenv created it, but it now holds files ccenv did not make.`);
+    expect(fs.readdirSync(sb.home)).toEqual(['.claude']);
+    expect(fs.readdirSync(sb.claudeDir)).toEqual(['history.jsonl']);
+    expect(fs.readFileSync(history, 'utf8')).toBe('{"display":"hello"}\n');
+  });
+
+  test('CLAUDE_CONFIG_DIR naming a missing nested path: all the folders ccenv made go, none above them', async () => {
+    const sb = sandbox();
+    const top = path.join(sb.root, 'cfg');
+    const configDir = path.join(top, 'a', 'b');
+    const before = snapshot(sb.root);
+    expect((await run({ home: sb.home, configDir })).status).toBe(0);
+    expect(fs.existsSync(path.join(configDir, '.claude.json'))).toBe(true);
+    expect(readJson(receiptIn(configDir))['createdFolders']).toEqual([top, path.join(top, 'a'), configDir]);
+    const r = await run({ home: sb.home, configDir, args: ['--uninstall', '--purge'], key: null });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    for (const dir of [configDir, path.join(top, 'a'), top]) expect(r.stdout).toContain(`Removed the folder ${dir}:`);
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('a ~/.claude that existed before (empty) is not recorded and stays', async () => {
+    const sb = sandbox();
+    fs.mkdirSync(sb.claudeDir);
+    const before = snapshot(sb.root);
+    expect((await run({ home: sb.home })).status).toBe(0);
+    expect(readJson(sb.receipt)['createdFolders']).toEqual([]);
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge'], key: null });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('the folder');
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('a receipt written by an earlier ccenv (no createdFolders) still works; the empty ~/.claude stays', async () => {
+    const sb = sandbox();
+    expect((await run({ home: sb.home })).status).toBe(0);
+    const receipt = readJson(sb.receipt);
+    delete receipt['createdFolders'];
+    put(sb.receipt, JSON.stringify(receipt, null, 2) + '\n', 0o600);
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge'], key: null });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('Removed the folder');
+    expect(fs.readdirSync(sb.home)).toEqual(['.claude']);
+    expect(fs.readdirSync(sb.claudeDir)).toEqual([]);
+  });
+
+  test('a damaged createdFolders is a damaged receipt (exit 4), nothing touched', async () => {
+    const sb = sandbox();
+    expect((await run({ home: sb.home })).status).toBe(0);
+    put(sb.receipt, JSON.stringify({ ...readJson(sb.receipt), createdFolders: [1] }) + '\n', 0o600);
+    const before = snapshot(sb.root);
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge'], key: null });
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain('createdFolders');
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('--dry-run says it would remove the folder, and changes nothing', async () => {
+    const sb = sandbox();
+    expect((await run({ home: sb.home })).status).toBe(0);
+    const before = snapshot(sb.root);
+    const r = await run({ home: sb.home, args: ['--uninstall', '--purge', '--dry-run'], key: null });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Would remove the folder ${sb.claudeDir} (ccenv created it) if nothing else is in it then`);
+    expect(snapshot(sb.root)).toEqual(before);
+  });
+
+  test('a plain --uninstall keeps the folders (they hold the backups); the receipt record goes with it', async () => {
+    const sb = sandbox();
+    expect((await run({ home: sb.home })).status).toBe(0);
+    const r = await run({ home: sb.home, args: ['--uninstall'], key: null });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('the folder');
+    expect(listBackups(sb, 'settings.json')).toHaveLength(1);
+    expect(fs.readdirSync(sb.claudeDir)).toEqual(['ccenv']);
+  });
+});

@@ -27,6 +27,7 @@ import { runInPty } from '../../src/harness/pty.js';
 import { repoPath } from '../../src/paths.js';
 import { cmdMessageLines, cmdSetValue } from '../../src/render/escape.js';
 import { builtinProfileIds, loadProfileFile, resolveProfile } from '../../src/profile/load.js';
+import { parseShasums, writeNodePin } from '../../src/profile/pin-node.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
 import { listTree } from '../support/home-listing.js';
@@ -449,24 +450,41 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(existsSync(path.join(prefix.userDir, '.claude.json'))).toBe(false);
   });
 
-  test('a profile pinning Node: the zip is checked against the SHA-256 built into the script (no SHASUMS256.txt); a wrong pin is exit 3', async () => {
+  test('a profile pinned by pin-node: the win-x64 zip is checked against the SHA-256 built into the script (no SHASUMS256.txt); a wrong pin is exit 3; a pin without the zip is exit 6', async () => {
     const zip = path.basename(mirror.zip);
     const sha = mirror.sha256[zip] as string;
-    const zhipu = resolveProfile('zhipu');
-    const pinned = (hash: string) => ({ ...zhipu, node: { ...zhipu.node, pin: { version: mirror.version, sha256: { [zip]: hash } } } });
+    // The pin as `ccenv pin-node` writes it: read from the release's SHASUMS256.txt (the official one
+    // lists the Linux builds beside the zips), written into a copy of the profile, checked by the schema.
+    const shasums = `${readFileSync(mirror.shasums, 'utf8')}\n${'0'.repeat(64)}  node-v${mirror.version}-linux-x64.tar.xz\n`;
+    const sums = parseShasums(shasums, mirror.version, mirror.shasums);
+    expect(sums[zip]).toBe(sha);
     const file = path.join(work, 'pinned.cmd');
-    writeFileSync(file, await renderForTest(pinned(sha), 'cmd'));
-    const r = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
+    const renderPinned = async (pin: Record<string, string>) => {
+      const yaml = path.join(mkdtempSync(path.join(work, 'pin-')), 'zhipu.yaml');
+      copyFileSync(repoPath('profiles', 'zhipu.yaml'), yaml);
+      writeNodePin(yaml, mirror.version, pin);
+      writeFileSync(file, await renderForTest(loadProfileFile(yaml), 'cmd'));
+    };
+    const run = () => install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
+    await renderPinned(sums);
+    const r = await run();
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([`${CN_MIRRORS.nodeUrl}/v${mirror.version}/${zip} 200`]);
     expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned by this installer`);
     resetUserFiles(prefix);
     rmSync(path.join(work, 'requests.log'), { force: true });
-    writeFileSync(file, await renderForTest(pinned(sha.replace(/^./, (c) => (c === '0' ? '1' : '0'))), 'cmd'));
-    const bad = await install(['--yes'], { env: { CCENV_API_KEY: 'sk-valid-key', CCENV_NO_MODIFY_PATH: '1' }, path: [dirs.shims, dirs.claude], file });
+    await renderPinned({ ...sums, [zip]: sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
+    const bad = await run();
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('Checksum mismatch');
+    expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
+    // What pin-node wrote before it read the zips: Linux/macOS tarballs only.
+    resetUserFiles(prefix);
+    await renderPinned(Object.fromEntries(Object.entries(sums).filter(([name]) => !name.endsWith('.zip'))));
+    const old = await run();
+    expect(old.code).toBe(6);
+    expect(old.stderr).toContain(`pins Node.js ${mirror.version} but carries no checksum for a win-x64 build`);
     expect(existsSync(path.join(prefix.localAppData, 'ccenv', 'node'))).toBe(false);
   });
   test('every built-in profile\'s install.cmd writes its own endpoint, env and default mapping; CCENV_MODEL_OPUS overrides one entry', async () => {

@@ -402,6 +402,7 @@ describe('install.sh: install, then --uninstall --purge, leaves the home as it w
     expect(dry.stdout.split('\n').slice(0, 2)).toEqual([BANNER, 'Dry run: nothing will be changed.']);
     for (const rc of ['.profile', '.bashrc', '.zshrc']) expect(dry.stdout).toContain(`Would remove the PATH line ccenv added to ${m.home}/${rc}`);
     expect(dry.stdout).toContain(`Would remove ${m.home}/.ccenv (the Node.js and Claude Code ccenv installed there).`);
+    expect(dry.stdout).toContain(`Would remove the folder ${m.home}/.claude (ccenv created it) if nothing else is in it then`);
     expect(dry.stdout).toContain('Dry run finished; nothing was changed.');
     expect(snapshotTree(m.home)).toEqual(installed);
 
@@ -411,6 +412,8 @@ describe('install.sh: install, then --uninstall --purge, leaves the home as it w
     expect(un.stdout.split('\n')[0]).toBe(BANNER);
     expect(un.stdout).not.toContain('Setting up Claude Code');
     expect(un.stdout).toContain('Uninstalled, and removed what ccenv installed');
+    // the configure program removes the ~/.claude its receipt records creating
+    expect(un.stdout).toContain(`Removed the folder ${m.home}/.claude: ccenv created it and it is empty again.`);
     expect(listTree(m.home)).toEqual(before);
 
     const again = await runInstaller({ shell: dash, machine: m, script, args: ['--uninstall'], env });

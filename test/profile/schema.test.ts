@@ -99,14 +99,20 @@ describe('profile schema', () => {
     expect(errorOf(base, 'profiles/other.yaml')).toContain('must match the file name');
   });
 
-  test('a pinned Node release: version at least the minimum, official tarball names, hex SHA-256s', () => {
+  test('a pinned Node release: version at least the minimum, official tarball and Windows zip names, hex SHA-256s', () => {
     const hash = 'a'.repeat(64);
     const ok = parseProfile(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.1.0-linux-x64.tar.xz: ${hash}\n`, 'profiles/demo.yaml');
     expect(ok.node.pin?.sha256).toEqual({ 'node-v22.1.0-linux-x64.tar.xz': hash });
     expect(errorOf(base + `node:\n  pin:\n    version: "20.1.0"\n    sha256:\n      node-v20.1.0-linux-x64.tar.xz: ${hash}\n`)).toContain('node.pin.version: must be at least the minimum (22)');
     expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.2.0-linux-x64.tar.xz: ${hash}\n`)).toContain('is not a 22.1.0 tarball');
     expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.1.0-linux-x64.tar.xz: ABC\n`)).toContain('node.pin.sha256');
-    expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      evil.sh: ${hash}\n`)).toContain('official tarball name');
+    expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      evil.sh: ${hash}\n`)).toContain('official tarball or Windows zip name');
+    // The zips install.ps1 and install.cmd download on Windows; not the other Windows files.
+    const win = parseProfile(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      node-v22.1.0-win-x64.zip: ${hash}\n      node-v22.1.0-win-arm64.zip: ${hash}\n`, 'profiles/demo.yaml');
+    expect(Object.keys(win.node.pin?.sha256 ?? {})).toEqual(['node-v22.1.0-win-x64.zip', 'node-v22.1.0-win-arm64.zip']);
+    for (const name of ['node-v22.1.0-win-x86.zip', 'node-v22.1.0-win-x64.7z', 'node-v22.1.0-x64.msi', 'node-v22.1.0-linux-x64.zip']) {
+      expect(errorOf(base + `node:\n  pin:\n    version: "22.1.0"\n    sha256:\n      ${name}: ${hash}\n`)).toContain('official tarball or Windows zip name');
+    }
   });
 
   test('YAML syntax errors and duplicate keys name the file', () => {

@@ -12,6 +12,9 @@ import { parseProfile } from '../../src/profile/load.js';
 import { loadCatalog } from '../../src/messages/catalog.js';
 import { renderDistTree } from '../../src/publish/dist-tree.js';
 import { CCENV_VERSION } from '../../src/version.js';
+import { findPwsh } from '../../src/harness/powershell.js';
+
+const PWSH = findPwsh();
 
 let mirror: NodeMirror;
 let dist: string;
@@ -32,6 +35,8 @@ beforeAll(async () => {
       '    sha256:',
       `      ${base}.tar.xz: ${mirror.sha256[`${base}.tar.xz`]}`,
       `      ${base}.tar.gz: ${mirror.sha256[`${base}.tar.gz`]}`,
+      // pin-node records the Windows zip too; Linux never reads it.
+      `      node-v${mirror.version}-win-x64.zip: "${'0'.repeat(64)}"`,
     ].join('\n'),
     'pinned.yaml',
   );
@@ -77,4 +82,30 @@ describe('a pinned Node.js release', () => {
     expect(r.stderr).toContain(`Checksum mismatch for https://nodejs.org/dist/v${mirror.version}/`);
     expect(r.stdout).toMatch(/\.ccenv.*No such file/);
   }, 600_000);
+
+  test.skipIf(!PWSH)('install.ps1 under pwsh on a fresh machine: the tarball verified against the pin (SHASUMS256.txt tampered); a corrupt one exits 3', async () => {
+    const run = (faults: Parameters<typeof runScenario>[0]['faults']) =>
+      runScenario({
+        sites: standardSites({ dist, nodeMirror: mirror.root }),
+        toolbox: { node: hostNodeBinary(), pwsh: PWSH },
+        binds: [{ src: dist }],
+        // Claude Code is not the point: Node.js in place is (no npm registry here).
+        // From a file: its exit code is the contract's (inside a session a stop is a thrown error).
+        command: 'curl -fsSL https://cdn.ccenv.test/pinned/install.ps1 -o "$HOME/install.ps1" && pwsh -NoProfile -File "$HOME/install.ps1" -Yes; echo "RC=$?"; ls "$HOME/.ccenv" 2>&1',
+        env: { ...PROXY_USER_ENV, CCENV_API_KEY: 'sk-pinned-123456', CCENV_NO_MODIFY_PATH: '1' },
+        faults,
+        timeoutMs: 300_000,
+      });
+    const ok = await run([{ host: 'nodejs.org', path: '*/SHASUMS256.txt', kind: 'tamper-shasums' }]);
+    expect(ok.stdout, ok.stderr).toContain(`Downloading Node.js ${mirror.version} (pinned`);
+    expect(ok.stdout).toContain(`Verified ${nodeDistName(mirror.version)}.tar.xz`);
+    expect(ok.stdout).toContain(`Node.js v${mirror.version} installed`);
+    expect(ok.requests.filter((q) => q.host === 'nodejs.org').map((q) => q.url)).toEqual([
+      `/dist/v${mirror.version}/${nodeDistName(mirror.version)}.tar.xz`,
+    ]);
+    const bad = await run([{ host: 'nodejs.org', path: '*.tar.xz', kind: 'corrupt' }]);
+    expect(bad.stdout, bad.stderr).toContain('RC=3');
+    expect(bad.stderr).toContain(`Checksum mismatch for https://nodejs.org/dist/v${mirror.version}/`);
+    expect(bad.stdout).toMatch(/\.ccenv.*No such file/);
+  }, 900_000);
 });

@@ -228,7 +228,7 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(dry.stdout).toContain(`Would remove ${winCcenv} (the Node.js and Claude Code ccenv installed there).`);
     expect(dry.stdout).toContain('Dry run finished; nothing was changed.');
     expect(home()).toEqual(installed);
-    expect((await readUserPath(prefix)).value).toContain(`${winCcenv}\\node;`);
+    expect((await readUserPath(prefix))?.value).toContain(`${winCcenv}\\node;`);
     const un = await install(['--uninstall', '--purge'], { path: [dirs.shims, dirs.claude] });
     expect(un.code, un.stdout + un.stderr).toBe(0);
     expect(un.stdout.split(/\r?\n/)[0]).toBe(banner);

@@ -3,7 +3,7 @@ NPM_STAMP := node_modules/.ccenv-deps-stamp
 CLI := node out/src/cli/main.js
 VITEST := node_modules/.bin/vitest
 
-.PHONY: deps build test lint e2e matrix bench reliability clean compile prepare
+.PHONY: deps build test lint e2e matrix bench reliability differential clean compile prepare
 
 deps: $(NPM_STAMP)
 	@sh scripts/system-deps.sh
@@ -45,6 +45,10 @@ test: prepare
 reliability: prepare
 	rm -rf .cache/reliability
 	$(FROZEN) RELIABILITY_REPORT=docs/reliability.md $(VITEST) run test/reliability
+
+# The three installers side by side; rewrites docs/differential.md (the committed record).
+differential: prepare
+	$(FROZEN) DIFFERENTIAL_REPORT=docs/differential.md $(VITEST) run test/differential
 
 e2e: compile
 	$(VITEST) run test/e2e

@@ -41,21 +41,26 @@ export function removeCreatedFolders(folders: readonly string[], t: Messages['t'
       out(t('cfg_dry_would_remove_folder', { path: dir }));
       continue;
     }
-    const removed = step(dir, [], () => {
-      try {
-        fs.rmdirSync(dir);
-        return true;
-      } catch (e) {
-        const code = errnoCode(e);
-        if (code === 'ENOENT') return null;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
-        throw e;
-      }
-    });
-    if (removed === false) {
+    const outcome = removeEmptyFolder(dir);
+    if (outcome === 'kept') {
       out(t('cfg_folder_kept', { path: dir }));
       return;
     }
-    if (removed) out(t('cfg_folder_removed', { path: dir }));
+    if (outcome === 'removed') out(t('cfg_folder_removed', { path: dir }));
   }
+}
+
+/** rmdir only: a folder that holds anything (or is not a folder) is kept; other errors are exit 8. */
+export function removeEmptyFolder(dir: string): 'removed' | 'absent' | 'kept' {
+  return step(dir, [], () => {
+    try {
+      fs.rmdirSync(dir);
+      return 'removed';
+    } catch (e) {
+      const code = errnoCode(e);
+      if (code === 'ENOENT') return 'absent';
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return 'kept';
+      throw e;
+    }
+  });
 }

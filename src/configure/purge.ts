@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isTempName } from './atomic-write.js';
 import { backupsOf } from './backup.js';
-import { errnoCode } from './errors.js';
+import { removeEmptyFolder } from './created-folders.js';
 import { step } from './files.js';
 import type { Messages } from './messages.js';
 import type { ConfigPaths } from './paths.js';
@@ -40,19 +40,9 @@ export function ownFiles(paths: ConfigPaths): string[] {
   return [...new Set([...top, ...backups])].filter(isFile);
 }
 
-/** Removes `dir` when empty; returns false when it holds something else (or is not a folder). */
+/** Removes `dir` when empty; false when it holds something else (or is not a folder). */
 function removeIfEmpty(dir: string): boolean {
-  try {
-    fs.rmdirSync(dir);
-    return true;
-  } catch (e) {
-    const code = errnoCode(e);
-    if (code === 'ENOENT') return true;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
-    return step(dir, [], () => {
-      throw e;
-    });
-  }
+  return removeEmptyFolder(dir) !== 'kept';
 }
 
 export function purgeOwnFiles(paths: ConfigPaths, t: Messages['t'], out: (line: string) => void, dryRun: boolean): void {

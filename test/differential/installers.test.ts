@@ -1,12 +1,11 @@
 // Issue 19 part 5, "one result across targets": the same scenarios through install.sh (dash),
 // install.ps1 (pwsh 7) and install.cmd (Wine), and the same settings.json, .claude.json, receipt,
 // backups and exit codes from each. install.sh is the reference; every difference is reported with
-// its file and byte offset. The table goes to stdout and docs/differential.md.
+// its file and byte offset. The table goes to stdout, and to docs/differential.md by `make differential`.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoPath } from '../../src/paths.js';
 import { firstDifference, normalize, readTree, type Normalized, type Tree } from './outcome.js';
 import { renderDoc, renderTable, type Cell, type Row } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
@@ -128,7 +127,9 @@ afterAll(() => {
   // CCENV_DIFF_DUMP=<file>: every target's raw and normalized files, to look into a difference
   if (process.env['CCENV_DIFF_DUMP']) writeFileSync(process.env['CCENV_DIFF_DUMP'], JSON.stringify(Object.fromEntries(results), null, 1));
   console.log(`\n${renderTable(rows)}\n`);
-  // a run filtered with -t leaves rows without a result: it does not overwrite the document
+  // Only `make differential` rewrites the committed docs/differential.md (DIFFERENTIAL_REPORT); a run
+  // filtered with -t leaves rows without a result and writes nothing.
+  const report = process.env['DIFFERENTIAL_REPORT'];
   const complete = rows.every((r) => Object.values(r.cells).every((c) => c !== undefined));
-  if (complete) writeFileSync(repoPath('docs', 'differential.md'), renderDoc(rows));
+  if (report && complete) writeFileSync(path.resolve(report), renderDoc(rows));
 });

@@ -18,7 +18,7 @@ export const NORMALIZATIONS: Record<NormId, { what: string; why: string }> = {
     why: 'salted with the random salt; each hash is recomputed from the salt and the value now in the file, so a wrong hash still shows',
   },
   'backup-names': { what: 'backups/<file>.<UTC stamp>[.n] → backups/<file>.<backup k> (k in time order)', why: 'the clock at the run; the bytes of each backup are compared as they are' },
-  home: { what: 'the home folder inside receipt `files.*.path` → `~`', why: 'each run has its own temporary home (and Windows has C:\\users\\<name>)' },
+  home: { what: 'the home folder inside receipt `files.*.path` and `createdFolders` → `~`', why: 'each run has its own temporary home (and Windows has C:\\users\\<name>)' },
   'win-path': { what: '`\\` → `/` in receipt `files.*.path` after the home', why: 'Windows paths: the configure program records path.join()\'s native form' },
   modes: {
     what: 'file mode bits not compared (install.cmd only)',
@@ -79,6 +79,12 @@ function normalizeReceipt(text: string, tree: Tree, nativeHome: string, used: Se
     out = res.text;
     if (res.hit) used.add(id);
   };
+  const underHome = (p: unknown): void => {
+    if (typeof p !== 'string' || !p.startsWith(nativeHome)) return;
+    const rest = p.slice(nativeHome.length);
+    if (rest.includes('\\')) used.add('win-path');
+    apply('home', p, `~${rest.replace(/\\/g, '/')}`);
+  };
   const salt = r['salt'];
   // hashes first: they are recomputed from the salt before it is replaced
   const files = isPlainObject(r['files']) ? r['files'] : {};
@@ -91,13 +97,9 @@ function normalizeReceipt(text: string, tree: Tree, nativeHome: string, used: Se
       const matches = typeof salt === 'string' && at.present && hashValue(salt, at.value) === e['written']['sha256'];
       apply('hashes', e['written']['sha256'], matches ? '<sha256 of current value>' : '<sha256 of another value>');
     }
-    const p = file['path'];
-    if (typeof p === 'string' && p.startsWith(nativeHome)) {
-      const rest = p.slice(nativeHome.length);
-      if (rest.includes('\\')) used.add('win-path');
-      apply('home', p, `~${rest.replace(/\\/g, '/')}`);
-    }
+    underHome(file['path']);
   }
+  for (const p of Array.isArray(r['createdFolders']) ? r['createdFolders'] : []) underHome(p);
   apply('salt', salt, '<salt>', /^[0-9a-f]{32}$/);
   const stamps = [...new Set([r['createdAt'], r['updatedAt']].filter((s): s is string => typeof s === 'string'))];
   stamps.forEach((s, i) => apply('times', s, `<time ${i + 1}>`, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/));

@@ -54,7 +54,7 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
           env: { ...PROXY_USER_ENV, CCENV_API_KEY: KEY },
           timeoutMs: 180_000,
         },
-        { name: 'uninstall', command: `pwsh -NoProfile -Command "& ([scriptblock]::Create((irm ${URL}))) -Uninstall -Purge; 'EXIT=' + \\$LASTEXITCODE"; ls -A "$HOME" "$HOME/.config/powershell" 2>&1`, timeoutMs: 180_000 },
+        { name: 'uninstall', command: `pwsh -NoProfile -Command "& ([scriptblock]::Create((irm ${URL}))) -Uninstall -Purge; 'EXIT=' + \\$LASTEXITCODE"; ls -A "$HOME"`, timeoutMs: 180_000 },
       ],
     });
     const [install, use, again, uninstall] = r.steps as [typeof r.steps[0], typeof r.steps[0], typeof r.steps[0], typeof r.steps[0]];
@@ -86,6 +86,8 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
     expect(uninstall.stdout).toContain('EXIT=0');
     expect(uninstall.stdout).toContain('Removed /home/user/.ccenv');
     expect(uninstall.stdout).not.toMatch(/^\.ccenv$/m);
+    // ~/.config/powershell was created for the profile: gone with it
+    expect(uninstall.stdout).not.toMatch(/^\.config$/m);
     // the profile did not exist before: ccenv created it, so it is gone again
     expect(r.files['.config/powershell/profile.ps1']).toBeNull();
     expect(r.files['.claude/settings.json'] ?? '').not.toContain(KEY);

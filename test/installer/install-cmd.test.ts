@@ -472,6 +472,7 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
     expect(r.code).toBe(0);
     expect(requests().split(/\r?\n/).filter(Boolean)).toEqual([`${CN_MIRRORS.nodeUrl}/v${mirror.version}/${zip} 200`]);
     expect(r.stdout).toContain(`Downloading Node.js ${mirror.version} (pinned by this installer`);
+    expect(r.stdout).toContain(`Verified ${zip} against the checksum this installer carries`);
     resetUserFiles(prefix);
     rmSync(path.join(work, 'requests.log'), { force: true });
     await renderPinned({ ...sums, [zip]: sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) });

@@ -112,7 +112,7 @@ catch {
     expect(r.stdout, r.stderr).toContain(`RESULT ${path.join(path.dirname(path.dirname(r.unpacked)), 'node', 'node.exe')}`);
     expect(r.stdout).toContain(`Downloading Node.js ${win.version} (pinned by this installer`);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('GET '))).toEqual([`GET ${ZIP_URL()}`]);
-    expect(r.stdout).toContain(`Verified ${ZIP()}`);
+    expect(r.stdout).toContain(`Verified ${ZIP()} against the checksum this installer carries`);
     expect(existsSync(r.unpacked)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 // Serves a folder read-only, the way a CDN or a Node.js dist mirror does: files by path below
-// the site's prefix, a content type from the extension, 404 for anything else (folders, paths
-// leaving the root). Symbolic links inside the folder are followed (latest-v22.x → v22.23.3).
+// the site's prefix, a content type from the extension, a folder asked without its trailing slash
+// redirected to it (when it has an index page), 404 for anything else (paths leaving the root).
+// Symbolic links inside the folder are followed (latest-v22.x → v22.23.3).
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Handler, Site, SiteRequest, SiteResponse } from './server.js';
@@ -45,6 +46,19 @@ export function resolveInside(root: string, subpath: string): string | undefined
   return real;
 }
 
+/**
+ * Where `/acme` should go when `acme/` is a folder with an index page: `/acme/` below the same
+ * prefix, the query kept, as static hosts answer; undefined when the path is not such a folder.
+ */
+export function folderRedirect(req: SiteRequest, dir: string): string | undefined {
+  const rel = path.posix.normalize('/' + req.subpath).replace(/^\/+/, '');
+  if (rel === '' || rel.endsWith('/') || !resolveInside(dir, `${rel}/index.html`)) return undefined;
+  const q = req.url.indexOf('?');
+  // built from the normalized path, never the raw target: '//evil.example/x' must stay on this host
+  const location = `${req.prefix}/${rel.split('/').map(encodeURIComponent).join('/')}/`;
+  return q === -1 ? location : location + req.url.slice(q);
+}
+
 export interface StaticSiteOptions {
   dir: string;
   /** Serve `index.html` for a folder path ending in '/'. Default true. */
@@ -64,6 +78,8 @@ export function staticHandler(opts: StaticSiteOptions): Handler {
     let sub = asked;
     if (sub.endsWith('/') && opts.index !== false) sub += 'index.html';
     const file = resolveInside(opts.dir, sub);
+    const folder = !file && opts.index !== false ? folderRedirect(req, opts.dir) : undefined;
+    if (folder) return { status: 301, headers: { location: folder, 'content-type': 'text/plain' }, body: `Moved to ${folder}\n` };
     if (!file) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found\n' };
     const own = opts.headersFor?.(path.posix.normalize('/' + asked).replace(/^\/+/, '')) ?? {};
     return { status: 200, headers: { 'content-type': contentTypeFor(file), ...(opts.headers ?? {}), ...own }, file };

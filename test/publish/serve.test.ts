@@ -44,6 +44,33 @@ describe('ccenv serve', () => {
     }
   });
 
+  test('serveDirectory: a folder asked without its slash is a 301 to it, the query kept, as static hosts answer', async () => {
+    mkdirSync(path.join(dir, 'acme', 'v 1'), { recursive: true });
+    writeFileSync(path.join(dir, 'acme', 'index.html'), '<p>acme</p>\n');
+    writeFileSync(path.join(dir, 'acme', 'v 1', 'index.html'), '<p>v1</p>\n');
+    const h = await serveDirectory({ dir, port: 0 });
+    try {
+      const moved = await fetch(`${h.url}acme?lang=zh&x=1`, { redirect: 'manual' });
+      expect(moved.status).toBe(301);
+      expect(moved.headers.get('location')).toBe('/acme/?lang=zh&x=1');
+      expect((await fetch(`${h.url}acme/v%201`, { redirect: 'manual' })).headers.get('location')).toBe('/acme/v%201/');
+      const head = await fetch(`${h.url}acme`, { method: 'HEAD', redirect: 'manual' });
+      expect([head.status, head.headers.get('location')]).toEqual([301, '/acme/']);
+      // followed, as a browser does
+      const page = await fetch(`${h.url}acme?lang=zh`);
+      expect([page.status, page.url, await page.text()]).toEqual([200, `${h.url}acme/?lang=zh`, '<p>acme</p>\n']);
+      // a folder without an index page, a file and a missing path are not redirected
+      expect((await fetch(`${h.url}zhipu`, { redirect: 'manual' })).status).toBe(404);
+      expect((await fetch(`${h.url}zhipu/install.sh`, { redirect: 'manual' })).status).toBe(200);
+      expect((await fetch(`${h.url}nope`, { redirect: 'manual' })).status).toBe(404);
+      // the target's own '//host' never becomes the Location: the redirect stays on this server
+      const sneaky = await curl(`http://127.0.0.1:${h.port}//evil.example/acme`, { port: h.port, args: ['-o', '/dev/null', '-D', '-'] });
+      expect(sneaky.body).toMatch(/^location: \/acme\/\r?$/im);
+    } finally {
+      await h.close();
+    }
+  });
+
   test('serveDirectory: HTTPS with a given certificate', async () => {
     const ca = await ensureTestCa(['cdn.ccenv.test']);
     const h = await serveDirectory({ dir, port: 0, tls: { cert: ca.chain, key: ca.key } });

@@ -1,7 +1,7 @@
 // Loading profiles from YAML files, with errors that name the file and the field path.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { profileSchema, type Profile } from './schema.js';
 import { mergeProfileData, type ProfileData } from './extends.js';
 import { repoPath } from '../paths.js';
@@ -20,11 +20,17 @@ function readText(file: string): string {
   }
 }
 
-/** The YAML of one file as plain data: a mapping at the top, duplicate keys refused. */
+/**
+ * The YAML of one file as plain data: a mapping at the top, duplicate keys refused. Only the first
+ * syntax error is reported (the rest usually follow from it), as file:line:column.
+ */
 function parseData(text: string, file: string): ProfileData {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new UserError(doc.errors.map((e) => `${file}: ${e.message}`).join('\n'));
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  const first = doc.errors[0];
+  if (first) {
+    const at = lineCounter.linePos(first.pos[0]);
+    throw new UserError(`${file}:${at.line}:${at.col}: ${first.message}`);
   }
   const data: unknown = doc.toJS();
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
@@ -45,6 +51,12 @@ function referencedFile(ref: string, dir?: string): string | undefined {
 
 function unknownProfile(ref: string): string {
   return `unknown profile "${ref}"; built-in profiles: ${builtinProfileIds().join(', ')}`;
+}
+
+/** A bare name on the command line may also mean ./<name>.yaml or ./<name>.yml in the current folder. */
+function localFiles(ref: string): string[] {
+  if (ref.includes('/') || ref.includes('\\') || /\.ya?ml$/.test(ref)) return [];
+  return [`${ref}.yaml`, `${ref}.yml`].filter((f) => existsSync(f));
 }
 
 /** Where `extends: <value>` of `file` points: a built-in id, else a path relative to the file. */
@@ -104,9 +116,27 @@ export function builtinProfileIds(): string[] {
     .sort();
 }
 
-/** A profile given as a built-in id or as a path to a YAML file. */
-export function resolveProfile(idOrPath: string): Profile {
-  const file = referencedFile(idOrPath);
-  if (file === undefined) throw new UserError(unknownProfile(idOrPath));
-  return loadProfileFile(file);
+/**
+ * The file a command-line profile reference means: a built-in id, a path, or a bare name whose
+ * ./<name>.yaml (or .yml) exists. A built-in id wins over a local file of the same name, as it does
+ * in `extends`; `note` says so, and names the local file a bare name resolved to.
+ */
+export function profileFile(ref: string, note: (line: string) => void = () => {}): string {
+  const file = referencedFile(ref);
+  const local = localFiles(ref);
+  if (file !== undefined) {
+    if (local.length > 0 && builtinProfileIds().includes(ref)) note(`${ref}: using the built-in profile, not ./${local[0]} (write ./${local[0]} to use that file)`);
+    return file;
+  }
+  if (local.length > 1) throw new UserError(`profile "${ref}": both ./${local[0]} and ./${local[1]} exist; name the one to use`);
+  if (local.length === 1) {
+    note(`${ref}: using ./${local[0]}`);
+    return local[0]!;
+  }
+  throw new UserError(`${unknownProfile(ref)}; no ./${ref}.yaml or ./${ref}.yml in ${process.cwd()}`);
+}
+
+/** A profile given as a built-in id, a path to a YAML file, or a bare name of one in the current folder. */
+export function resolveProfile(ref: string): Profile {
+  return loadProfileFile(profileFile(ref, (line) => console.error(line)));
 }

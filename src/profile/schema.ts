@@ -30,6 +30,13 @@ const httpsUrl = z
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an upper-case environment variable name');
 
+// settings.json's env takes strings: a whole number (API_TIMEOUT_MS: 3000000) is stored as its
+// decimal string; true/false are refused, since "false" would still count as set.
+const envValue = z
+  .union([z.string(), z.number().int()], { error: (issue) => (typeof issue.input === 'number' ? 'must be a whole number or a string' : typeof issue.input === 'boolean' ? 'must be a string: write "1" or "true" in quotes (Claude Code reads env values as text, and "false" still counts as set)' : 'must be a string or a whole number') })
+  .transform((v) => String(v))
+  .pipe(z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'));
+
 /** env entries the profile may not set itself, and what to use instead. */
 const RESERVED_ENV: Record<string, string> = {
   ANTHROPIC_AUTH_TOKEN: 'is the user\'s key, asked at install time',
@@ -68,7 +75,7 @@ export const profileSchema = z
     keyUrl: httpsUrl.describe('Where users get an API key'),
     region: z.enum(REGIONS).default('global').describe('cn: mainland China (Node and npm from npmmirror.com); global: nodejs.org and registry.npmjs.org'),
     env: z
-      .record(envName, z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'))
+      .record(envName, envValue)
       .default({})
       .superRefine((env, ctx) => {
         for (const name of Object.keys(env)) {
@@ -84,7 +91,7 @@ export const profileSchema = z
           ctx.addIssue({ code: 'custom', path: ['CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'], message: 'must be "1": Claude Code treats any non-empty value, even "0", as set (leave it out to keep the traffic)' });
         }
       })
-      .describe('Extra env entries written into settings.json (strings)'),
+      .describe('Extra env entries written into settings.json (strings; a whole number is written as its decimal string)'),
     models: z
       .object({
         enabledByDefault: z.boolean().default(false).describe('Apply the mapping unless the user declines (true where the provider requires its own model names)'),

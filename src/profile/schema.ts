@@ -33,9 +33,8 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an upper-case en
 // settings.json's env takes strings: a whole number (API_TIMEOUT_MS: 3000000) is stored as its
 // decimal string; true/false are refused, since "false" would still count as set.
 const envValue = z
-  .union([z.string(), z.number().int()], { error: (issue) => (typeof issue.input === 'number' ? 'must be a whole number or a string' : typeof issue.input === 'boolean' ? 'must be a string: write "1" or "true" in quotes (Claude Code reads env values as text, and "false" still counts as set)' : 'must be a string or a whole number') })
-  .transform((v) => String(v))
-  .pipe(z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'));
+  .union([z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'), z.number().int()], { error: (issue) => (typeof issue.input === 'number' ? 'must be a whole number or a string' : typeof issue.input === 'boolean' ? 'must be a string: write "1" or "true" in quotes (Claude Code reads env values as text, and "false" still counts as set)' : 'must be a string or a whole number') })
+  .transform((v) => String(v));
 
 /** env entries the profile may not set itself, and what to use instead. */
 const RESERVED_ENV: Record<string, string> = {

@@ -22,6 +22,8 @@ export const BUILD_PLACEHOLDERS = [
   'model_opus',
   'model_sonnet',
   'model_haiku',
+  // this installer's own address (from `ccenv build --base-url`), '<url>' when the build has none
+  'install_url',
 ] as const;
 export type BuildValues = Record<(typeof BUILD_PLACEHOLDERS)[number], Record<Lang, string>>;
 

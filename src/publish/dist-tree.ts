@@ -13,7 +13,7 @@ import { TARGET_IDS, TARGETS, type TargetId } from '../render/targets.js';
 import { SIGNATURE_FILE, SUMS_FILE, sumsText } from './checksums.js';
 import { headersFile, isVersionFolder, PROFILE_FILES, ROOT_FILES } from './headers.js';
 import { indexPage, landingPage, type Signer } from './landing.js';
-import { buildManifest, gzipSizes, versionFolder } from './manifest.js';
+import { buildManifest, gzipSizes, installerUrl, versionFolder } from './manifest.js';
 
 /** Relative path (posix) → file content. */
 export type DistTree = Map<string, string>;
@@ -46,7 +46,8 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
     const program = await buildConfigureProgram(bakeProfile(profile, catalog, ccenvVersion));
     const installers = new Map<TargetId, string>();
     for (const target of TARGET_IDS) {
-      const text = renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program });
+      const installUrl = opts.cdnBase ? installerUrl(opts.cdnBase, profile.id, target) : undefined;
+      const text = renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program, installUrl });
       installers.set(target, text);
       tree.set(`${profile.id}/${TARGETS[target].file}`, text);
       if (opts.versioned) tree.set(`${profile.id}/${versionFolder(ccenvVersion)}/${TARGETS[target].file}`, text);

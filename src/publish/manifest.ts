@@ -36,6 +36,11 @@ export interface Manifest {
   commandForms: Record<TargetId, string>;
 }
 
+/** Where a profile's installer is served from below a CDN base (ends in /). */
+export function installerUrl(base: string, profileId: string, target: TargetId): string {
+  return `${base}${profileId}/${TARGETS[target].file}`;
+}
+
 export function versionFolder(ccenvVersion: string): string {
   return `v${ccenvVersion}`;
 }
@@ -63,6 +68,6 @@ export function buildManifest(profile: Profile, installers: Map<TargetId, string
     };
   });
   const commandForms = Object.fromEntries(TARGET_IDS.map((t) => [t, TARGETS[t].oneLiner('{url}')])) as Record<TargetId, string>;
-  const oneLiners = Object.fromEntries(TARGET_IDS.map((t) => [t, TARGETS[t].oneLiner(`${base}${profile.id}/${TARGETS[t].file}`)])) as Record<TargetId, string>;
+  const oneLiners = Object.fromEntries(TARGET_IDS.map((t) => [t, TARGETS[t].oneLiner(installerUrl(base, profile.id, t))])) as Record<TargetId, string>;
   return { schema: 1, profile: profile.id, name: profile.name, baseUrl: profile.baseUrl, keyUrl: profile.keyUrl, ccenvVersion, cdnBase, files, oneLiners, commandForms };
 }

@@ -17,7 +17,10 @@ import {
 
 const CONFIGURE_PREFIX = 'cfg_';
 
-export function buildValues(profile: Profile, ccenvVersion: string): BuildValues {
+/** What a message shows for the installer's address when the build was not told where it is served. */
+export const INSTALL_URL_PLACEHOLDER = '<url>';
+
+export function buildValues(profile: Profile, ccenvVersion: string, installUrl?: string): BuildValues {
   const same = (v: string) => ({ en: v, zh: v });
   return {
     provider: profile.name,
@@ -29,6 +32,7 @@ export function buildValues(profile: Profile, ccenvVersion: string): BuildValues
     model_opus: same(profile.models?.opus ?? ''),
     model_sonnet: same(profile.models?.sonnet ?? ''),
     model_haiku: same(profile.models?.haiku ?? ''),
+    install_url: same(installUrl ?? INSTALL_URL_PLACEHOLDER),
   };
 }
 
@@ -71,10 +75,10 @@ export const CMD_PREFIX = 'cmd_';
  * The installer's own messages (everything but the configure program's), build values filled in:
  * the shared ones, plus the ps_ ones for install.ps1 and the cmd_ ones for install.cmd.
  */
-export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string, target: TargetId = 'sh'): ShellMessage[] {
+export function installerMessages(profile: Profile, catalog: Catalog, ccenvVersion: string, target: TargetId = 'sh', installUrl?: string): ShellMessage[] {
   const own = (id: string) =>
     !id.startsWith(CONFIGURE_PREFIX) && (target === 'ps1' || !id.startsWith(PS1_PREFIX)) && (target === 'cmd' || !id.startsWith(CMD_PREFIX));
-  const resolved = resolveBuildValues(pick(catalog, own), buildValues(profile, ccenvVersion));
+  const resolved = resolveBuildValues(pick(catalog, own), buildValues(profile, ccenvVersion, installUrl));
   return Object.entries(resolved).map(([id, msg]) => ({ id, en: msg.en, zh: msg.zh, runtime: runtimePlaceholders(msg.en) }));
 }
 
@@ -109,6 +113,8 @@ export function templateContext(
   ccenvVersion: string,
   configureProgram: string,
   target: TargetId = 'sh',
+  /** Where this installer will be served from, when the build knows it (the messages' commands show it). */
+  installUrl?: string,
 ): TemplateContext {
   const m = profile.models;
   return {
@@ -128,7 +134,7 @@ export function templateContext(
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }
         : false,
-    messages: installerMessages(profile, catalog, ccenvVersion, target),
+    messages: installerMessages(profile, catalog, ccenvVersion, target, installUrl),
     configureProgram,
     configureLoader: CONFIGURE_LOADER_JS,
     readKeyCommand: encodedPowerShell(READ_KEY_POWERSHELL),

@@ -1,8 +1,10 @@
 // dist/zhipu/install.sh, run as `curl … | sh` (script on stdin) under real POSIX shells, on a
 // machine that already has Node ≥ 22 and Claude Code (a stand-in).
 import { describe, expect, test } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { buildInstallers } from '../../src/publish/build.js';
 import { allShells, shellByName } from '../../src/harness/shells.js';
 import { runInstaller } from '../support/run-installer.js';
 import type { FakeMachine } from '../support/fake-machine.js';
@@ -175,6 +177,32 @@ describe('install.sh: no key, flags, messages', () => {
     const r = await runInstaller({ shell: dash, machine: m, script, args: ['--yes'] });
     expect(r.exitCode).toBe(5);
     expect(r.stderr).toContain('CCENV_API_KEY');
+  });
+
+  test('built with --base-url, the no-key hint and --help carry the real one-liner (ps1 and cmd: theirs)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ccenv-base-url-'));
+    try {
+      const base = 'https://get.example.com/ccenv/';
+      expect(await buildInstallers({ profile: ['zhipu'], out, check: false, lint: false, versioned: false, baseUrl: base }, () => {}, () => {})).toBe(0);
+      const built = readFileSync(path.join(out, 'zhipu', 'install.sh'), 'utf8');
+      const m = await machine();
+      const r = await runInstaller({ shell: dash, machine: m, script: built });
+      expect(r.exitCode).toBe(5);
+      expect(r.stderr).toContain(`curl -fsSL ${base}zhipu/install.sh | CCENV_API_KEY=your-key sh`);
+      expect(r.stderr).not.toContain('<url>');
+      const help = await runInstaller({ shell: dash, machine: m, script: built, args: ['--help'] });
+      expect(help.stdout).toContain(`curl -fsSL ${base}zhipu/install.sh | sh -s -- [options]`);
+      const ps1 = readFileSync(path.join(out, 'zhipu', 'install.ps1'), 'utf8');
+      expect(ps1).toContain(`$env:CCENV_API_KEY = ''your-key''; irm ${base}zhipu/install.ps1 | iex`);
+      const cmd = readFileSync(path.join(out, 'zhipu', 'install.cmd'), 'utf8');
+      expect(cmd).toContain(`curl.exe -fsSL ${base}zhipu/install.cmd -o install.cmd ^&^& install.cmd`);
+      expect(ps1 + cmd).not.toContain('<url>');
+      expect(help.stdout).not.toContain('<url>');
+      // without an address, the committed dist/ keeps a placeholder
+      expect(script).toContain('curl -fsSL <url> | CCENV_API_KEY=your-key sh');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   test('--help and --version need no key, Node or Claude Code', async () => {

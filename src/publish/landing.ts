@@ -1,5 +1,6 @@
 // The landing page of a profile folder and the index of all profiles: static HTML, both languages,
-// the one-liners with copy buttons, each script's checksum and how to verify it before running.
+// the one-liners with copy buttons (and each one's no-questions and uninstall forms), each script's
+// checksum and how to verify it before running; the signature check only on a signed build.
 import type { Profile } from '../profile/schema.js';
 import { templateNamed } from '../render/environment.js';
 import { TARGETS, type TargetId } from '../render/targets.js';
@@ -12,6 +13,18 @@ const TITLES: Record<TargetId, { en: string; zh: string }> = {
   // The cmd line does not work pasted into PowerShell (&& does not parse in 5.1): the title says where it goes.
   cmd: { en: 'Windows (Command Prompt: paste into cmd.exe, not PowerShell)', zh: 'Windows（命令提示符：粘贴到 cmd.exe，不是 PowerShell）' },
 };
+
+/** Each script run with flags (its own spelling of them): no questions, and undo. */
+const FLAGGED: Record<TargetId, { run: (url: string, flags: string) => string; yes: string; uninstall: string }> = {
+  sh: { run: (url, flags) => `curl -fsSL ${url} | sh -s -- ${flags}`, yes: '--yes', uninstall: '--uninstall' },
+  ps1: { run: (url, flags) => `& ([scriptblock]::Create((irm ${url}))) ${flags}`, yes: '-Yes', uninstall: '-Uninstall' },
+  cmd: { run: (url, flags) => `curl.exe -fsSL ${url} -o install.cmd && install.cmd ${flags}`, yes: '--yes', uninstall: '--uninstall' },
+};
+
+/** A command shown on the page: its text for the build's base, and its template for the page's own address. */
+function shown(template: string, base: string): { template: string; text: string } {
+  return { template, text: fill(template, base) };
+}
 
 /** How to check each script by hand; `{base}` is where the tree is served from. */
 function verifyTemplates(id: string, m: Manifest): Record<TargetId, string> {
@@ -48,7 +61,6 @@ export interface Signer {
 export function landingPage(profile: Profile, manifest: Manifest, signer: Signer | null): string {
   const base = manifest.cdnBase ?? CDN_PLACEHOLDER;
   const verify = verifyTemplates(profile.id, manifest);
-  const allowed = `ccenv namespaces="${SIGNATURE_NAMESPACE}" ${signer ? signer.publicKey : "<the publisher's public key>"}`;
   return templateNamed('landing.html.hbs')({
     ccenvVersion: manifest.ccenvVersion,
     profile,
@@ -58,14 +70,22 @@ export function landingPage(profile: Profile, manifest: Manifest, signer: Signer
       titleZh: TITLES[f.target].zh,
       oneLiner: manifest.oneLiners[f.target],
       oneLinerTemplate: TARGETS[f.target].oneLiner(`{base}${f.path}`),
+      noQuestions: shown(FLAGGED[f.target].run(`{base}${f.path}`, FLAGGED[f.target].yes), base),
+      uninstall: shown(FLAGGED[f.target].run(`{base}${f.path}`, FLAGGED[f.target].uninstall), base),
     })),
     files: manifest.files.map((f) => ({ name: f.name, bytes: String(f.bytes), sha256: f.sha256 })),
     verify: (Object.keys(verify) as TargetId[]).map((t) => ({ target: t, template: verify[t], text: fill(verify[t], base) })),
-    signatureCheck: [
-      `curl -fsSL -O ${base}${profile.id}/${SUMS_FILE} -O ${base}${profile.id}/${SIGNATURE_FILE}`,
-      `echo '${allowed}' > allowed_signers`,
-      `ssh-keygen -Y verify -f allowed_signers -I ccenv -n ${SIGNATURE_NAMESPACE} -s ${SIGNATURE_FILE} < ${SUMS_FILE}`,
-    ].join('\n'),
+    // only a signed build has a SHA256SUMS.sig to link and check
+    signatureCheck: signer
+      ? shown(
+          [
+            `curl -fsSL -O {base}${profile.id}/${SUMS_FILE} -O {base}${profile.id}/${SIGNATURE_FILE}`,
+            `echo 'ccenv namespaces="${SIGNATURE_NAMESPACE}" ${signer.publicKey}' > allowed_signers`,
+            `ssh-keygen -Y verify -f allowed_signers -I ccenv -n ${SIGNATURE_NAMESPACE} -s ${SIGNATURE_FILE} < ${SUMS_FILE}`,
+          ].join('\n'),
+          base,
+        )
+      : null,
     manifest,
   });
 }

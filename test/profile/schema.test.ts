@@ -86,7 +86,18 @@ describe('profile schema', () => {
     const msg = errorOf(base.replace('https://api.demo.example/anthropic', 'http://api.demo.example/anthropic'));
     expect(msg).toContain('profiles/demo.yaml: baseUrl: must be an https:// URL');
     expect(errorOf(base + 'node: { minimum: "22" }\n')).toMatch(/profiles\/demo\.yaml: node\.minimum: /);
-    expect(errorOf(base + 'env: { API_TIMEOUT_MS: 3000000 }\n')).toMatch(/env\.API_TIMEOUT_MS: /);
+    expect(errorOf(base + 'env: { DISABLE_TELEMETRY: true }\n')).toMatch(/env\.DISABLE_TELEMETRY: must be a string: write "1" or "true" in quotes/);
+    expect(errorOf(base + 'env: { EXTRA: "a\\nb" }\n')).toContain('env.EXTRA: must be a single line');
+  });
+
+  test('a whole number in env is stored as the decimal string settings.json needs; the timeout limit still holds', () => {
+    const p = parseProfile(base + 'env: { API_TIMEOUT_MS: 3000000, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: 1, NEG: -5 }\n', 'profiles/demo.yaml');
+    expect(p.env).toEqual({ API_TIMEOUT_MS: '3000000', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', NEG: '-5' });
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: 2147483648 }\n')).toContain('env.API_TIMEOUT_MS: must be a whole number of milliseconds from 1 to 2147483647');
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: 0 }\n')).toContain('from 1 to 2147483647');
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: 1.5 }\n')).toContain('env.API_TIMEOUT_MS: must be a whole number or a string');
+    expect(errorOf(base + 'env: { API_TIMEOUT_MS: .inf }\n')).toContain('env.API_TIMEOUT_MS: must be a whole number or a string');
+    expect(errorOf(base + 'env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: 0 }\n')).toContain('must be "1"');
   });
 
   test('rejects what Claude Code cannot use', () => {

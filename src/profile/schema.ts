@@ -47,10 +47,27 @@ const RESERVED_ENV: Record<string, string> = {
   ANTHROPIC_SMALL_FAST_MODEL: 'is deprecated in Claude Code: use models.haiku',
 };
 
+/** 2026-02-28 is, 2026-02-30 and 2026-13-01 are not (a malformed string is the regex's to report). */
+function isCalendarDay(d: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return true;
+  const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, day));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === day;
+}
+
+// A real calendar day (2026-02-30 is refused), not in the future: a day of grace for time zones.
+const checkedDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04')
+  .refine(isCalendarDay, { message: 'must be a real calendar date' })
+  .refine((d) => !(Date.parse(`${d}T00:00:00Z`) > Date.now() + 86_400_000), { message: 'must not be in the future' });
+
 /** Where one fact of a profile comes from. */
 const fact = z
   .object({
     source: displayText.describe('The page (or person) the fact comes from'),
+    checked: checkedDate.optional().describe('The day the fact was last checked against its source (YYYY-MM-DD); missing means never: ccenv validate warns'),
     secondary: z.boolean().default(false).describe('Seen only in third-party copies of the provider\'s page'),
     unverified: z.boolean().default(false).describe('A best guess, not confirmed by any page'),
   })

@@ -1,6 +1,7 @@
 // `ccenv build`: load profiles, render every target, lint, then write dist/ or check it is fresh.
 import type { Profile } from '../profile/schema.js';
 import { builtinProfileIds, loadProfileFile, profileFile } from '../profile/load.js';
+import { staleFactWarnings } from '../profile/fact-age.js';
 import { loadCatalog } from '../messages/catalog.js';
 import { CLI_EXIT, UserError } from '../errors.js';
 import { CCENV_VERSION } from '../version.js';
@@ -60,7 +61,14 @@ type Log = (line: string) => void;
 /** Returns the process exit code: 0 ok, 1 lint findings or stale output; a bad profile, catalog or flag is a UserError (2). */
 export async function buildInstallers(req: BuildRequest, log: Log, error: Log): Promise<number> {
   const all = !req.profile || req.profile.length === 0;
-  const profiles: Profile[] = (all ? builtinProfileIds() : (req.profile as string[])).map((ref) => loadProfileFile(profileFile(ref, error)));
+  const today = new Date();
+  const profiles: Profile[] = (all ? builtinProfileIds() : (req.profile as string[])).map((ref) => {
+    const file = profileFile(ref, error);
+    const profile = loadProfileFile(file);
+    // stale facts warn, never fail a build: the provider sees what to re-check
+    for (const line of staleFactWarnings(profile, path.basename(file), today)) error(line);
+    return profile;
+  });
   const catalog = loadCatalog();
   const cdnBase = req.baseUrl ? normalizeBaseUrl(req.baseUrl) : null;
   const signer = req.signKey ? { publicKey: await publicKeyOf(req.signKey) } : null;

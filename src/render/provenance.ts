@@ -25,7 +25,7 @@ function factLines(profile: Profile): string[] {
   if (facts.length === 0) return [];
   return [
     'Sources:',
-    ...facts.map(([fact, f]) => `  ${fact}: ${f.source}${f.secondary ? ' (secondary: a third-party copy)' : ''}${f.unverified ? ' (unverified)' : ''}`),
+    ...facts.map(([fact, f]) => `  ${fact}: ${f.source}${f.checked ? ` (checked ${f.checked})` : ' (never checked)'}${f.secondary ? ' (secondary: a third-party copy)' : ''}${f.unverified ? ' (unverified)' : ''}`),
   ];
 }
 

@@ -121,3 +121,23 @@ test('ccenv validate with no profile is a usage error: one usage line, exit 2', 
   expect(r.stdout).toBe('');
   expect(r.stderr.split('\n')[1]).toMatch(/^Usage: ccenv validate <profiles\.\.> /);
 });
+
+describe('validate names the facts to re-check, and still passes', () => {
+  test('a fact checked long ago and one never checked: two warnings on stderr, exit 0', async () => {
+    const dir = folder({
+      'acme.yaml': `${ACME}provenance:\n  baseUrl: { source: https://acme.example/docs/claude-code, checked: 2020-01-01 }\n  keyUrl: { source: https://acme.example/keys-help }\n`,
+    });
+    const v = await ccenv(dir, 'validate', './acme.yaml');
+    expect(v.exitCode, v.stderr).toBe(0);
+    expect(v.stdout).toBe('./acme.yaml: valid profile "acme" (https://api.acme.example/anthropic)');
+    const lines = v.stderr.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^acme\.yaml: provenance\.baseUrl checked 2020-01-01 \(\d{4,} days ago\): re-check https:\/\/acme\.example\/docs\/claude-code$/);
+    expect(lines[1]).toBe('acme.yaml: provenance.keyUrl has no checked date (never checked): re-check https://acme.example/keys-help');
+    // a limit longer than the fact's age silences the dated one; the undated one stays
+    const wide = await ccenv(dir, 'validate', './acme.yaml', '--max-fact-age', '100000');
+    expect(wide.stderr).toBe(lines[1]);
+    const bad = await ccenv(dir, 'validate', './acme.yaml', '--max-fact-age', '-1');
+    expect(bad.exitCode).toBe(2);
+  });
+});

@@ -37,6 +37,8 @@ describe('built-in profiles', () => {
       const flagged = (flag: 'secondary' | 'unverified') => Object.entries(p.provenance).filter(([, f]) => f?.[flag]).map(([k]) => k).sort();
       expect(flagged('secondary')).toEqual([...want.secondary].sort());
       expect(flagged('unverified')).toEqual([...want.unverified].sort());
+      // a built-in fact always says when it was last checked (a provider's own may leave it out, and is warned)
+      for (const [fact, f] of Object.entries(p.provenance)) expect(f?.checked, `${id} ${fact}.checked`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     });
   }
 

@@ -12,7 +12,7 @@ const CATALOG: Record<string, { baseUrl: string; keyUrl: string; region: 'cn' | 
   'moonshot-intl': { baseUrl: 'https://api.moonshot.ai/anthropic', keyUrl: 'https://platform.moonshot.ai/console/api-keys', region: 'global', secondary: ['baseUrl', 'models'], unverified: ['keyUrl', 'env'] },
   minimax: { baseUrl: 'https://api.minimax.io/anthropic', keyUrl: 'https://platform.minimax.io', region: 'global', secondary: [], unverified: ['keyUrl'] },
   'minimax-cn': { baseUrl: 'https://api.minimaxi.com/anthropic', keyUrl: 'https://platform.minimaxi.com', region: 'cn', secondary: [], unverified: ['keyUrl'] },
-  dashscope: { baseUrl: 'https://dashscope.aliyuncs.com/apps/anthropic', keyUrl: 'https://bailian.console.aliyun.com', region: 'cn', secondary: ['baseUrl'], unverified: ['keyUrl', 'env'] },
+  dashscope: { baseUrl: 'https://dashscope.aliyuncs.com/apps/anthropic', keyUrl: 'https://bailian.console.aliyun.com', region: 'cn', secondary: [], unverified: ['keyUrl', 'env'] },
   'dashscope-intl': { baseUrl: 'https://dashscope-intl.aliyuncs.com/apps/anthropic', keyUrl: 'https://modelstudio.console.alibabacloud.com', region: 'global', secondary: [], unverified: ['keyUrl', 'env'] },
 };
 

@@ -14,6 +14,9 @@ const CATALOG: Record<string, { baseUrl: string; keyUrl: string; region: 'cn' | 
   'minimax-cn': { baseUrl: 'https://api.minimaxi.com/anthropic', keyUrl: 'https://platform.minimaxi.com', region: 'cn', secondary: [], unverified: ['keyUrl'] },
   dashscope: { baseUrl: 'https://dashscope.aliyuncs.com/apps/anthropic', keyUrl: 'https://bailian.console.aliyun.com', region: 'cn', secondary: [], unverified: ['keyUrl', 'env'] },
   'dashscope-intl': { baseUrl: 'https://dashscope-intl.aliyuncs.com/apps/anthropic', keyUrl: 'https://modelstudio.console.alibabacloud.com', region: 'global', secondary: [], unverified: ['keyUrl', 'env'] },
+  // coding plans with their own endpoint and keys (MiniMax's plan uses the minimax/minimax-cn endpoints)
+  'kimi-coding': { baseUrl: 'https://api.kimi.com/coding', keyUrl: 'https://www.kimi.com/code/console', region: 'cn', secondary: ['baseUrl', 'keyUrl'], unverified: ['env'] },
+  'dashscope-coding': { baseUrl: 'https://coding.dashscope.aliyuncs.com/apps/anthropic', keyUrl: 'https://bailian.console.aliyun.com', region: 'cn', secondary: [], unverified: ['keyUrl', 'env'] },
 };
 
 describe('built-in profiles', () => {
@@ -42,10 +45,10 @@ describe('built-in profiles', () => {
     });
   }
 
-  test('a mapping only where the provider needs one: none applied by default for Zhipu, Z.ai, DeepSeek', () => {
+  test('a mapping only where the provider needs one: none applied by default for Zhipu, Z.ai, DeepSeek, Kimi For Coding', () => {
     for (const id of ['zhipu', 'zai']) expect(resolveProfile(id).models?.enabledByDefault).toBe(false);
-    expect(resolveProfile('deepseek').models).toBeUndefined();
-    for (const id of ['moonshot', 'moonshot-intl', 'minimax', 'minimax-cn', 'dashscope', 'dashscope-intl']) {
+    for (const id of ['deepseek', 'kimi-coding']) expect(resolveProfile(id).models, id).toBeUndefined();
+    for (const id of ['moonshot', 'moonshot-intl', 'minimax', 'minimax-cn', 'dashscope', 'dashscope-intl', 'dashscope-coding']) {
       expect(resolveProfile(id).models?.enabledByDefault, id).toBe(true);
     }
   });

@@ -1,6 +1,6 @@
 // `ccenv build --check` on a copy of the repository: fresh passes, a template or profile edit fails,
-// and a shellcheck finding stops the build before anything is written. A template edit changes all
-// nine install.sh, which shellcheck has not seen (~1 s of CPU per file and dialect, 36 in all): the
+// and a shellcheck finding stops the build before anything is written. A template edit changes every
+// built-in's install.sh, which shellcheck has not seen (~1 s of CPU per file and dialect, 4 per file): the
 // freshness cycle builds with --no-lint (the gate is not what it proves), the finding one profile.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -42,6 +42,6 @@ describe('npm pack → npm install → npx ccenv', () => {
     const root = await execa('node', ['-e', "import('ccenv/out/src/paths.js').then((m) => console.log(m.REPO_ROOT))"], { cwd: app });
     expect(root.stdout.trim()).toBe(path.join(app, 'node_modules', 'ccenv'));
     const list = await execa('npx', ['--no-install', 'ccenv', 'list', '--json'], { cwd: app });
-    expect((JSON.parse(list.stdout) as unknown[]).length).toBe(9);
+    expect((JSON.parse(list.stdout) as unknown[]).length).toBe(11);
   }, 300_000);
 });

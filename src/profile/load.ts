@@ -44,9 +44,18 @@ function parseData(text: string, file: string): ProfileData {
  * slash; relative to `dir` when given, else as written). Undefined when it is neither.
  */
 function referencedFile(ref: string, dir?: string): string | undefined {
-  if (/^[a-z][a-z0-9-]*$/.test(ref) && builtinProfileIds().includes(ref)) return path.join(BUILTIN_PROFILES_DIR, `${ref}.yaml`);
-  if (ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml')) return dir === undefined ? ref : path.resolve(dir, ref);
+  if (isBuiltinId(ref)) return path.join(BUILTIN_PROFILES_DIR, `${ref}.yaml`);
+  if (isPathRef(ref)) return dir === undefined ? ref : path.resolve(dir, ref);
   return undefined;
+}
+
+function isBuiltinId(ref: string): boolean {
+  return /^[a-z][a-z0-9-]*$/.test(ref) && builtinProfileIds().includes(ref);
+}
+
+/** A YAML file name or a path (with a slash); anything else is a bare name. */
+function isPathRef(ref: string): boolean {
+  return ref.includes('/') || ref.includes('\\') || /\.ya?ml$/.test(ref);
 }
 
 function unknownProfile(ref: string): string {
@@ -55,7 +64,6 @@ function unknownProfile(ref: string): string {
 
 /** A bare name on the command line may also mean ./<name>.yaml or ./<name>.yml in the current folder. */
 function localFiles(ref: string): string[] {
-  if (ref.includes('/') || ref.includes('\\') || /\.ya?ml$/.test(ref)) return [];
   return [`${ref}.yaml`, `${ref}.yml`].filter((f) => existsSync(f));
 }
 
@@ -122,11 +130,11 @@ export function builtinProfileIds(): string[] {
  * in `extends`; `note` says so, and names the local file a bare name resolved to.
  */
 export function profileFile(ref: string, note: (line: string) => void = () => {}): string {
-  const file = referencedFile(ref);
+  if (isPathRef(ref)) return ref;
   const local = localFiles(ref);
-  if (file !== undefined) {
-    if (local.length > 0 && builtinProfileIds().includes(ref)) note(`${ref}: using the built-in profile, not ./${local[0]} (write ./${local[0]} to use that file)`);
-    return file;
+  if (isBuiltinId(ref)) {
+    if (local.length > 0) note(`${ref}: using the built-in profile, not ./${local[0]} (write ./${local[0]} to use that file)`);
+    return path.join(BUILTIN_PROFILES_DIR, `${ref}.yaml`);
   }
   if (local.length > 1) throw new UserError(`profile "${ref}": both ./${local[0]} and ./${local[1]} exist; name the one to use`);
   if (local.length === 1) {

@@ -242,6 +242,7 @@ function remapSite(spec: SiteSpec, at: string, mounts: Mount[]): SiteSpec {
         },
       };
     case 'api-stub':
+    case 'mcp-stub':
       return spec;
   }
 }

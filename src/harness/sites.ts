@@ -1,6 +1,7 @@
 // Sites described as plain data (JSON), so a scenario can hand them to a fixture server started
 // inside a sandbox; siteFromSpec turns one into a live Site.
 import { apiStubSite, type ApiStubOptions } from './api-stub.js';
+import { MCP_STUB_PATH, mcpStubSite, type McpStubOptions } from './mcp-stub.js';
 import type { Site } from './fixture-server.js';
 import { npmRegistrySite, type RegistrySnapshot } from './npm-registry.js';
 import { staticSite } from '../http/static-site.js';
@@ -12,7 +13,9 @@ export type SiteSpec =
   /** A Node.js mirror root (node-mirror.ts), by default at /dist like nodejs.org. */
   | { kind: 'node-mirror'; host: string; dir: string; prefix?: string; name?: string }
   | { kind: 'npm-registry'; host: string; snapshot: RegistrySnapshot; prefix?: string; name?: string }
-  | { kind: 'api-stub'; host: string; prefix?: string; name?: string; options?: ApiStubOptions };
+  | { kind: 'api-stub'; host: string; prefix?: string; name?: string; options?: ApiStubOptions }
+  /** A remote MCP server (mcp-stub.ts) whose endpoint is `prefix` (default MCP_STUB_PATH). */
+  | { kind: 'mcp-stub'; host: string; prefix?: string; name?: string; options?: McpStubOptions };
 
 export function siteFromSpec(spec: SiteSpec): Site {
   switch (spec.kind) {
@@ -24,6 +27,8 @@ export function siteFromSpec(spec: SiteSpec): Site {
       return npmRegistrySite(spec.host, spec.snapshot, { prefix: spec.prefix, name: spec.name });
     case 'api-stub':
       return apiStubSite(spec.host, { ...(spec.options ?? {}), prefix: spec.prefix, name: spec.name });
+    case 'mcp-stub':
+      return mcpStubSite(spec.host, { ...(spec.options ?? {}), prefix: spec.prefix, name: spec.name });
   }
 }
 
@@ -36,6 +41,7 @@ export function sitePaths(spec: SiteSpec): string[] {
     case 'npm-registry':
       return spec.snapshot.packages.map((p) => p.tarball);
     case 'api-stub':
+    case 'mcp-stub':
       return [];
   }
 }
@@ -73,6 +79,8 @@ export interface StandardSitesOptions {
   registry?: RegistrySnapshot;
   /** The API stub at https://open.bigmodel.cn/ (any path prefix); false for none. Default {}. */
   api?: ApiStubOptions | false;
+  /** An MCP stub at https://open.bigmodel.cn/api/mcp/web_search_prime/mcp (beside the API stub); default none. */
+  mcp?: McpStubOptions;
   /** Other host names for any of them (a profile's own API host, a mirror's host …). */
   hosts?: Partial<Record<keyof typeof HOSTS, string>>;
 }
@@ -91,5 +99,7 @@ export function standardSites(o: StandardSitesOptions): SiteSpec[] {
     sites.push({ kind: 'npm-registry', host: CN_MIRRORS.registryHost, snapshot: o.registry });
   }
   if (o.api !== false) sites.push({ kind: 'api-stub', host: h.api, options: o.api ?? {} });
+  // the longer prefix wins, so the API stub still answers every other path of the host
+  if (o.mcp) sites.push({ kind: 'mcp-stub', host: h.api, prefix: MCP_STUB_PATH, options: o.mcp });
   return sites;
 }

@@ -18,6 +18,7 @@ const KEY = 'sk-mcp-e2e-7c41d09b';
 const BASE = nodeDistName(DEFAULT_NODE_VERSION);
 const MCP_URL = `https://${HOSTS.api}${MCP_STUB_PATH}`;
 const STUB = `${SANDBOX_HOME}/mcp-stub/stdio-stub.mjs`;
+const STUB_SOURCE = readFileSync(repoPath('test', 'fixtures', 'mcp', 'stdio-stub.mjs'), 'utf8');
 const STUB_LOG = 'mcp-stdio-stub.log';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -26,6 +27,8 @@ interface StubStart {
   keyLength: number | null;
   keySha256: string | null;
   cmdline: string[];
+  /** The command lines of the processes that started it, nearest first. */
+  ancestors: string[][];
 }
 
 function stubStarts(log: string | null | undefined): StubStart[] {
@@ -36,7 +39,7 @@ function stubStarts(log: string | null | undefined): StubStart[] {
 const stubStep: ScenarioStep = {
   name: 'stdio-stub',
   command: `mkdir -p "$HOME/mcp-stub" && cat >"${STUB}"`,
-  stdin: readFileSync(repoPath('test', 'fixtures', 'mcp', 'stdio-stub.mjs'), 'utf8'),
+  stdin: STUB_SOURCE,
 };
 
 let mirror: NodeMirror;
@@ -114,7 +117,11 @@ describe('MCP servers with the real Claude Code', () => {
     console.log(`stdio stub log: ${r.files[STUB_LOG]!.trim()}`);
     for (const s of starts) {
       expect(s).toMatchObject({ keyLength: KEY.length, keySha256: sha256(KEY), cmdline: ['node', STUB] });
+      // Claude Code started it (the log holds the command lines up the chain: none has the key)
+      expect(s.ancestors.flat().join(' ')).toContain('mcp list');
     }
     expect(r.files[STUB_LOG]).not.toContain(KEY);
   }, 600_000);
+
 });
+

@@ -24,8 +24,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** One line of the stdio stub's log: what it found in its environment and on its command line. */
 interface StubStart {
-  keyLength: number | null;
-  keySha256: string | null;
+  /** Each *_KEY or *_TOKEN variable it was given: its length and SHA-256. */
+  secrets: Record<string, { length: number; sha256: string }>;
   cmdline: string[];
   /** The command lines of the processes that started it, nearest first. */
   ancestors: string[][];
@@ -116,7 +116,7 @@ describe('MCP servers with the real Claude Code', () => {
     expect(starts.length).toBeGreaterThan(0);
     console.log(`stdio stub log: ${r.files[STUB_LOG]!.trim()}`);
     for (const s of starts) {
-      expect(s).toMatchObject({ keyLength: KEY.length, keySha256: sha256(KEY), cmdline: ['node', STUB] });
+      expect(s).toMatchObject({ secrets: { STUB_API_KEY: { length: KEY.length, sha256: sha256(KEY) } }, cmdline: ['node', STUB] });
       // Claude Code started it (the log holds the command lines up the chain: none has the key)
       expect(s.ancestors.flat().join(' ')).toContain('mcp list');
     }

@@ -32,6 +32,10 @@ export const INPUT_ENV = {
   stallTimeout: 'CCENV_STALL_TIMEOUT',
   /** Milliseconds --doctor/--check wait for the endpoint's whole answer (default 15000). */
   checkTimeout: 'CCENV_CHECK_TIMEOUT_MS',
+  /** Which of the profile's MCP servers to set up: all, none, or names separated by commas (unset: ask). */
+  mcp: 'CCENV_MCP',
+  /** MCP servers of the user's own, of the same name, that may be replaced: all, or names (unset: ask; kept with --yes). */
+  mcpReplace: 'CCENV_MCP_REPLACE',
 } as const;
 
 /** Set by the installer for the configure program only: apply the profile's suggested model mapping. */
@@ -48,6 +52,9 @@ export const NODE_FOUND_ENV = 'CCENV_NODE_FOUND';
  * writes anything. Private to the installers, which turn it into downloading a newer Node.js.
  */
 export const NODE_TOO_OLD_EXIT = 90;
+
+/** Claude Code's user-scope MCP servers: a top-level member of its state file (~/.claude.json). */
+export const MCP_SERVERS_KEY = 'mcpServers';
 
 /** Claude Code's own names. */
 export const CLAUDE_ENV = {

@@ -13,6 +13,18 @@ export interface ModelMapping {
   haiku?: string;
 }
 
+/** An MCP server as the profile defines it; {key} in a header or env value stands for the key. */
+export type McpSpec =
+  | { type: 'http'; url: string; headers: Record<string, string> }
+  | { type: 'stdio'; command: string; args: string[]; env: Record<string, string> };
+
+export interface BakedMcp {
+  /** Set up unless the user declines (the installer asks; CCENV_MCP decides unasked). */
+  enabledByDefault: boolean;
+  /** In the profile's order. */
+  servers: Array<{ name: string; spec: McpSpec }>;
+}
+
 export interface BakedProfile {
   /** Profile id, recorded in the receipt. */
   profileId: string;
@@ -31,4 +43,6 @@ export interface BakedProfile {
   messages: MessageTable;
   /** The oldest Node.js major version a configure run accepts (the profile's node.minimum). */
   nodeMin?: number;
+  /** MCP servers the profile offers, written into the state file's mcpServers when chosen. */
+  mcp?: BakedMcp;
 }

@@ -1,11 +1,14 @@
 // What a configure run changes: reads settings.json, the state file and the receipt, and plans
 // the provider's entries (merge.ts) plus the receipt that records the originals first.
 
+import { INPUT_ENV } from '../contract.js';
 import { currentText, renderOps } from './document.js';
 import type { BakedProfile } from './baked-profile.js';
 import { missingFolders } from './created-folders.js';
 import { load, loadReceipt, type Loaded } from './files.js';
 import { activeCloudSwitches, buildDesired, planSettings, planState, type FileChange } from './merge.js';
+import { installHint, type McpWanted } from './mcp-choice.js';
+import { planMcp } from './mcp-merge.js';
 import type { Messages } from './messages.js';
 import { deepEqual, type Op } from './ops.js';
 import type { ConfigPaths } from './paths.js';
@@ -21,6 +24,8 @@ export interface ConfigureInputs {
   paths: ConfigPaths;
   messages: Messages;
   now: () => Date;
+  /** The MCP servers chosen for this run, and which of the user's own may be replaced. */
+  mcp: { wanted: McpWanted; mayReplace: (name: string) => boolean };
 }
 
 interface Part {
@@ -74,9 +79,14 @@ export function planConfigure(inputs: ConfigureInputs): Plan {
   const receipt = loadReceipt(paths.receipt);
   const settings = load('settings', paths.settings);
   const state = load('state', paths.state);
+  const stateChange = planState(state.doc.value);
+  const { wanted, mayReplace } = inputs.mcp;
+  const mcp = planMcp({ value: state.doc.value, wanted: wanted.servers, leave: new Set(wanted.skipped.map((s) => s.name)), receipt, mayReplace });
+  stateChange.ops.push(...mcp.ops);
+  stateChange.managed.push(...mcp.managed);
   const parts: Part[] = [
     { loaded: settings, change: planSettings(settings.doc.value, desired, receipt), text: null },
-    { loaded: state, change: planState(state.doc.value), text: null },
+    { loaded: state, change: stateChange, text: null },
   ];
   for (const p of parts) {
     if (p.change.ops.length === 0) continue;
@@ -87,10 +97,17 @@ export function planConfigure(inputs: ConfigureInputs): Plan {
     to: 'err' as const,
     text: t('cfg_warn_cloud_provider', { key: `env.${name}`, path: paths.settings }),
   }));
+  for (const s of wanted.skipped) {
+    const hint = installHint(s.command);
+    intro.push({ to: 'err', text: hint ? t('cfg_warn_mcp_missing_hint', { name: s.name, command: s.command, hint }) : t('cfg_warn_mcp_missing', { name: s.name, command: s.command }) });
+  }
+  if (mcp.notAnObject) intro.push({ to: 'err', text: t('cfg_warn_mcp_not_object', { path: paths.state }) });
+  for (const name of mcp.kept) intro.push({ to: 'err', text: t('cfg_warn_mcp_kept', { name, path: paths.state, variable: INPUT_ENV.mcpReplace }) });
+  const setUp = wanted.servers.map(([name]) => name).filter((name) => !mcp.kept.includes(name));
   const changing = parts.filter((p) => p.text !== null);
   const report = {
     intro,
-    outro: [],
+    outro: setUp.length > 0 && !mcp.notAnObject ? [{ to: 'out' as const, text: t('cfg_mcp_set_up', { names: setUp.join(', ') }) }] : [],
     dryRunEnd: changing.length > 0 ? [{ to: 'out' as const, text: t('cfg_dry_receipt', { path: paths.receipt }) }] : [],
     end: [],
   };

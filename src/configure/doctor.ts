@@ -9,6 +9,7 @@ import { CLAUDE_ENV, EXIT, INPUT_ENV, MAX_TIMEOUT_MS } from '../contract.js';
 import { checkEndpoint, probeEndpoint } from './endpoint.js';
 import { isSecretName, maskSecret } from './key.js';
 import { activeCloudSwitches } from './merge.js';
+import { reportMcp } from './mcp-doctor.js';
 import type { Messages } from './messages.js';
 import type { ConfigPaths } from './paths.js';
 import type { BakedProfile } from './baked-profile.js';
@@ -231,6 +232,7 @@ export async function diagnose(plan: BakedProfile, io: DoctorIo, t: Messages['t'
     reportValues(ctx, values);
     reportExports(ctx, exports, sources);
     const found = problems(ctx, sources, values, exports);
+    found.push(...(await reportMcp(io, t, paths, timeoutMs(io.env))));
     const probe = await probeEndpoint(baseUrl, timeoutMs(io.env));
     if (probe.kind === 'answered') io.out(t('cfg_doc_endpoint_ok', { url: baseUrl, status: probe.status, ms: probe.ms }));
     else found.push(t('cfg_doc_endpoint_down', { url: baseUrl, reason: probe.reason }));

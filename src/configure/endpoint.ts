@@ -136,3 +136,52 @@ export async function checkEndpoint(c: CheckRequest): Promise<CheckResult> {
     return { kind: 'unreachable', reason: reasonOf(e) };
   }
 }
+
+export type McpProbe =
+  | { kind: 'answers'; status: number; ms: number; server: string }
+  | { kind: 'rejected'; status: number }
+  | { kind: 'refused'; status: number; message: string }
+  | { kind: 'unreachable'; reason: string };
+
+/** The JSON-RPC result in a streamable-HTTP answer: a JSON body, or the data of an SSE event. */
+function rpcResult(body: string): Record<string, unknown> | null {
+  const candidates = [body, ...body.split(/\r?\n/).filter((l) => l.startsWith('data:')).map((l) => l.slice(5))];
+  for (const text of candidates) {
+    try {
+      const parsed = JSON.parse(text) as { result?: unknown };
+      if (parsed && typeof parsed.result === 'object' && parsed.result !== null) return parsed.result as Record<string, unknown>;
+    } catch {
+      /* not this one */
+    }
+  }
+  return null;
+}
+
+/** An MCP `initialize` over streamable HTTP with the server's own headers, as Claude Code starts it. */
+export async function probeMcp(url: string, headers: Record<string, string>, timeoutMs: number): Promise<McpProbe> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return { kind: 'unreachable', reason: 'not a URL' };
+  }
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'ccenv-doctor', version: '1' } },
+  });
+  const started = Date.now();
+  try {
+    const r = await request(target, 'POST', { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'user-agent': 'ccenv-doctor' }, body, timeoutMs);
+    if (r.status === 401 || r.status === 403) return { kind: 'rejected', status: r.status };
+    const result = r.status >= 200 && r.status < 300 ? rpcResult(r.body) : null;
+    if (result) {
+      const info = result['serverInfo'] as { name?: unknown } | undefined;
+      return { kind: 'answers', status: r.status, ms: Date.now() - started, server: typeof info?.name === 'string' ? info.name : '-' };
+    }
+    return { kind: 'refused', status: r.status, message: errorMessage(r.body) };
+  } catch (e) {
+    return { kind: 'unreachable', reason: reasonOf(e) };
+  }
+}

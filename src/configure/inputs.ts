@@ -10,8 +10,9 @@ export interface Args {
    * check-key: validate the key typed at the installer's prompt, change nothing.
    * doctor: report what Claude Code will use and why (with check: also the live request).
    * check: only the live request against the configured endpoint.
+   * mcp-conflicts: name the user's own MCP servers a configure run would keep (the installer asks).
    */
-  mode: 'configure' | 'uninstall' | 'check-key' | 'doctor' | 'check';
+  mode: 'configure' | 'uninstall' | 'check-key' | 'doctor' | 'check' | 'mcp-conflicts';
   dryRun: boolean;
   /** --check was given (alone, or with --doctor). */
   check: boolean;
@@ -33,6 +34,7 @@ export function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--uninstall') args.mode = 'uninstall';
     else if (arg === '--purge') args.purge = true;
     else if (arg === '--check-key') args.mode = 'check-key';
+    else if (arg === '--mcp-conflicts') args.mode = 'mcp-conflicts';
     else if (arg === '--doctor') args.mode = 'doctor';
     else if (arg === '--check') args.mode = args.mode === 'doctor' ? 'doctor' : 'check';
     else throw new CcenvError(EXIT.usage, 'cfg_err_unknown_option', { option: showArg(arg) });

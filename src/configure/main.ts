@@ -13,13 +13,16 @@
 // 5 no key · 8 cannot write (nothing half-written). Texts: messages/configure.yaml.
 
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { EXIT, INPUT_ENV, NODE_FOUND_ENV } from '../contract.js';
 import type { BakedProfile } from './baked-profile.js';
 import { planConfigure } from './configure-plan.js';
 import { diagnose } from './doctor.js';
 import { removeCreatedFolders } from './created-folders.js';
 import { CcenvError } from './errors.js';
-import { loadReceipt } from './files.js';
+import { load, loadReceipt } from './files.js';
+import { chosenServers, replaceAllowed, wantedServers, type McpWanted } from './mcp-choice.js';
+import { mcpConflicts } from './mcp-merge.js';
 import { parseArgs, readKey, readModels, type Args } from './inputs.js';
 import { withConfigLock } from './lock.js';
 import { createMessages, pickLang, type Messages } from './messages.js';
@@ -47,17 +50,33 @@ interface Run {
   messages: Messages;
   paths: ConfigPaths;
   args: Args;
+  platform: NodeJS.Platform;
 }
 
 function transactionIo({ io, messages }: Run): TransactionIo {
   return { now: io.now, out: io.out, err: io.err, t: messages.t };
 }
 
+function mcpInputs(r: Run, key: string): { wanted: McpWanted; mayReplace: (name: string) => boolean } {
+  const lookup = { env: r.io.env, platform: r.platform, nodeDir: path.dirname(process.execPath) };
+  return { wanted: wantedServers(r.baked.mcp, chosenServers(r.baked.mcp, r.io.env), key, lookup), mayReplace: replaceAllowed(r.io.env) };
+}
+
 function configure(r: Run, key: string | null): number {
   const models = readModels(r.io.env, r.baked.models);
-  const plan = () => planConfigure({ baked: r.baked, key: key ?? KEY_PLACEHOLDER, models, paths: r.paths, messages: r.messages, now: r.io.now });
+  const mcp = mcpInputs(r, key ?? KEY_PLACEHOLDER);
+  const plan = () => planConfigure({ baked: r.baked, key: key ?? KEY_PLACEHOLDER, models, paths: r.paths, messages: r.messages, now: r.io.now, mcp });
   const apply = () => applyPlan(plan, r.paths, transactionIo(r), r.args.dryRun);
   return r.args.dryRun ? apply() : withConfigLock(r.paths.configDir, apply);
+}
+
+/** One line per server of the user's own that a configure run would keep: "conflict <name>". */
+function listMcpConflicts(r: Run, key: string): number {
+  const { wanted } = mcpInputs(r, key);
+  const value = load('state', r.paths.state).doc.value;
+  const conflicts = mcpConflicts({ value, wanted: wanted.servers, leave: new Set(), receipt: loadReceipt(r.paths.receipt), mayReplace: () => false });
+  for (const name of conflicts) r.io.out(`conflict ${name}`);
+  return EXIT.ok;
 }
 
 function uninstall(r: Run): number {
@@ -91,13 +110,14 @@ export async function run(baked: BakedProfile, io: Io, platform: NodeJS.Platform
     // The installer skipped `node --version` (node-guard.ts checked it): say which Node.js runs this.
     const found = io.env[NODE_FOUND_ENV];
     if (found) io.out(messages.t('cfg_node_found', { node_version: process.version, path: found }));
-    const r: Run = { baked, io, messages, paths, args };
+    const r: Run = { baked, io, messages, paths, args, platform };
     if (args.mode === 'uninstall') return uninstall(r);
     if (args.mode === 'check-key') {
       readKey(io.env, false, true);
       return EXIT.ok;
     }
-    key = readKey(io.env, args.dryRun);
+    key = readKey(io.env, args.dryRun || args.mode === 'mcp-conflicts');
+    if (args.mode === 'mcp-conflicts') return listMcpConflicts(r, key ?? KEY_PLACEHOLDER);
     return configure(r, key);
   } catch (e) {
     if (e instanceof CcenvError) {

@@ -145,10 +145,13 @@ export function planUninstall(value: JsonObject, record: ReceiptFile, salt: stri
   return change;
 }
 
-/** After uninstall ops: drop an "env" object that is now empty and was not there originally. */
-export function dropEmptyEnv(after: JsonObject, originalValue: JsonObject | null): Op[] {
-  const env = after['env'];
-  const originallyHadEnv = originalValue !== null && hasOwn(originalValue, 'env');
-  if (isPlainObject(env) && Object.keys(env).length === 0 && !originallyHadEnv) return [{ kind: 'delete', path: ['env'] }];
+/**
+ * After uninstall ops: drop a container ccenv created ("env" in settings, "mcpServers" in the
+ * state file) that is now empty and was not there originally.
+ */
+export function dropEmptyContainer(after: JsonObject, originalValue: JsonObject | null, name: string): Op[] {
+  const container = after[name];
+  const originallyThere = originalValue !== null && hasOwn(originalValue, name);
+  if (isPlainObject(container) && Object.keys(container).length === 0 && !originallyThere) return [{ kind: 'delete', path: [name] }];
   return [];
 }

@@ -3,7 +3,8 @@
 
 import { currentText, decodeDocument, renderOps } from './document.js';
 import { load, loadReceipt } from './files.js';
-import { dropEmptyEnv, planUninstall } from './merge.js';
+import { MCP_SERVERS_KEY } from '../contract.js';
+import { dropEmptyContainer, planUninstall } from './merge.js';
 import type { Messages } from './messages.js';
 import { applyOpsToValue, deepEqual, type JsonObject } from './ops.js';
 import type { ConfigPaths } from './paths.js';
@@ -36,10 +37,8 @@ function fileStep(role: FileRole, record: ReceiptFile, salt: string, inputs: Uni
   const change = planUninstall(doc.value, record, salt);
   let ops = change.ops;
   let after = applyOpsToValue(doc.value, ops);
-  if (role === 'settings') {
-    ops = [...ops, ...dropEmptyEnv(after, original)];
-    after = applyOpsToValue(doc.value, ops);
-  }
+  ops = [...ops, ...dropEmptyContainer(after, original, role === 'settings' ? 'env' : MCP_SERVERS_KEY)];
+  after = applyOpsToValue(doc.value, ops);
   for (const key of change.kept) kept.push({ to: 'err', text: t('cfg_warn_kept', { key: key.join('.'), path: doc.path }) });
 
   let action: FileAction = { kind: 'none' };

@@ -1,40 +1,12 @@
 // The provider profile: the single source of the profile type (inferred from zod).
 import { z } from 'zod';
 import { MAX_TIMEOUT_MS } from '../contract.js';
+import { displayText, envName, envValue, fact, httpsUrl, localized, modelName, providerName } from './fields.js';
+import { mcpSchema } from './mcp-schema.js';
 import { REGION_DEFAULTS, REGIONS } from './regions.js';
 
 /** The oldest Node.js major a profile's installers accept unless the profile says otherwise (node.minimum). */
 const DEFAULT_NODE_MINIMUM = 22;
-
-// Braces are reserved for message placeholders, line breaks would break generated comments.
-const displayText = z.string().min(1).regex(/^[^{}\r\n\0]+$/, 'must be one line without { }');
-
-// install.cmd prints the provider's and the models' names next to run-time values through FOR
-// variables %%A … %%H: a literal % before one of those letters (or ~) would be read as one.
-const CMD_FOR_VARIABLE = /%[A-H~]/;
-const cmdPrintable = { message: 'must not contain % followed by A-H or ~ (install.cmd cannot print it)' };
-const providerName = displayText.refine((s) => !CMD_FOR_VARIABLE.test(s), cmdPrintable);
-
-const localized = z
-  .object({
-    en: providerName,
-    zh: providerName,
-  })
-  .strict();
-
-const httpsUrl = z
-  .string()
-  .url()
-  .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' })
-  .refine((u) => !/[{}\s'"`\\]/.test(u), { message: 'must not contain spaces, quotes, backslashes or braces' });
-
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an upper-case environment variable name');
-
-// settings.json's env takes strings: a whole number (API_TIMEOUT_MS: 3000000) is stored as its
-// decimal string; true/false are refused, since "false" would still count as set.
-const envValue = z
-  .union([z.string().regex(/^[^\r\n\0]*$/, 'must be a single line'), z.number().int()], { error: (issue) => (typeof issue.input === 'number' ? 'must be a whole number or a string' : typeof issue.input === 'boolean' ? 'must be a string: write "1" or "true" in quotes (Claude Code reads env values as text, and "false" still counts as set)' : 'must be a string or a whole number') })
-  .transform((v) => String(v));
 
 /** env entries the profile may not set itself, and what to use instead. */
 const RESERVED_ENV: Record<string, string> = {
@@ -46,39 +18,6 @@ const RESERVED_ENV: Record<string, string> = {
   ANTHROPIC_DEFAULT_HAIKU_MODEL: 'comes from models.haiku',
   ANTHROPIC_SMALL_FAST_MODEL: 'is deprecated in Claude Code: use models.haiku',
 };
-
-/** 2026-02-28 is, 2026-02-30 and 2026-13-01 are not (a malformed string is the regex's to report). */
-function isCalendarDay(d: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
-  if (!m) return true;
-  const [y, mo, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, day));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === day;
-}
-
-// A real calendar day (2026-02-30 is refused), not in the future: a day of grace for time zones.
-const checkedDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-04')
-  .refine(isCalendarDay, { message: 'must be a real calendar date' })
-  .refine((d) => !(Date.parse(`${d}T00:00:00Z`) > Date.now() + 86_400_000), { message: 'must not be in the future' });
-
-/** Where one fact of a profile comes from. */
-const fact = z
-  .object({
-    source: displayText.describe('The page (or person) the fact comes from'),
-    checked: checkedDate.optional().describe('The day the fact was last checked against its source (YYYY-MM-DD); missing means never: ccenv validate warns'),
-    secondary: z.boolean().default(false).describe('Seen only in third-party copies of the provider\'s page'),
-    unverified: z.boolean().default(false).describe('A best guess, not confirmed by any page'),
-  })
-  .strict();
-
-// Printable ASCII without spaces or braces (0x7b, 0x7d): braces are reserved for message
-// placeholders, and a model name is shown in the model question.
-const modelName = z
-  .string()
-  .regex(/^[\x21-\x7a\x7c\x7e]+$/, 'must be printable ASCII without spaces or braces')
-  .refine((s) => !CMD_FOR_VARIABLE.test(s), cmdPrintable);
 
 export const profileSchema = z
   .object({
@@ -150,6 +89,7 @@ export const profileSchema = z
         }
       })
       .default({ minimum: DEFAULT_NODE_MINIMUM }),
+    mcp: mcpSchema.optional(),
     npmRegistry: httpsUrl.optional().describe('npm registry for installing Claude Code; default from region'),
     provenance: z
       .object({ baseUrl: fact, keyUrl: fact, env: fact, models: fact })

@@ -1,7 +1,7 @@
 // What a template sees: profile values, catalog messages and the configure program, nothing else.
 import type { Profile } from '../profile/schema.js';
 import { NPMJS_REGISTRY, REGION_DEFAULTS } from '../profile/regions.js';
-import type { BakedProfile, ModelMapping } from '../configure/baked-profile.js';
+import type { BakedMcp, BakedProfile, McpSpec, ModelMapping } from '../configure/baked-profile.js';
 import { CLAUDE_ENV, EXIT } from '../contract.js';
 import type { TargetId } from './targets.js';
 import { CONFIGURE_LOADER_JS, encodedPowerShell, READ_KEY_POWERSHELL, USER_PATH_LOADER_JS } from './cmd-bootstrap.js';
@@ -33,6 +33,8 @@ export function buildValues(profile: Profile, ccenvVersion: string, installUrl?:
     model_sonnet: same(profile.models?.sonnet ?? ''),
     model_haiku: same(profile.models?.haiku ?? ''),
     install_url: same(installUrl ?? INSTALL_URL_PLACEHOLDER),
+    mcp_titles: mcpTitles(profile),
+    mcp_names: same(Object.keys(profile.mcp?.servers ?? {}).join(',')),
   };
 }
 
@@ -55,7 +57,23 @@ export function bakeProfile(profile: Profile, catalog: Catalog, ccenvVersion: st
     },
     messages,
     nodeMin: profile.node.minimum,
+    ...(profile.mcp ? { mcp: bakeMcp(profile.mcp) } : {}),
   };
+}
+
+function bakeMcp(mcp: NonNullable<Profile['mcp']>): BakedMcp {
+  const servers = Object.entries(mcp.servers).map(([name, s]) => ({
+    name,
+    spec: (s.type === 'http' ? { type: 'http', url: s.url, headers: s.headers } : { type: 'stdio', command: s.command, args: s.args, env: s.env }) as McpSpec,
+  }));
+  return { enabledByDefault: mcp.enabledByDefault, servers };
+}
+
+/** The servers' titles for the question, per language ("web search, vision"). */
+function mcpTitles(profile: Profile): Record<'en' | 'zh', string> {
+  const servers = Object.entries(profile.mcp?.servers ?? {});
+  const titles = (lang: 'en' | 'zh') => servers.map(([name, s]) => s.title?.[lang] ?? name);
+  return { en: titles('en').join(', '), zh: titles('zh').join('、') };
 }
 
 export interface ShellMessage {
@@ -95,6 +113,8 @@ export interface TemplateContext {
   /** What a failed download or npm install suggests trying instead: the other region's mirrors. */
   otherMirrors: { nodeMirror: string; npmRegistry: string };
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
+  /** The profile's MCP servers: whether they are set up by default, and their names (comma-separated). */
+  mcp: { enabledByDefault: string; names: string } | false;
   messages: ShellMessage[];
   configureProgram: string;
   /** install.cmd: the `node -e` loader of the configure program and the hidden key prompt. */
@@ -134,6 +154,7 @@ export function templateContext(
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }
         : false,
+    mcp: profile.mcp ? { enabledByDefault: profile.mcp.enabledByDefault ? 'true' : 'false', names: Object.keys(profile.mcp.servers).join(',') } : false,
     messages: installerMessages(profile, catalog, ccenvVersion, target, installUrl),
     configureProgram,
     configureLoader: CONFIGURE_LOADER_JS,

@@ -1,9 +1,10 @@
 // MCP servers as the real Claude Code sees them (issue 23 item 4): `claude mcp list` connects to
-// each server in ~/.claude.json's top-level mcpServers — an HTTP one, the MCP stub answering for
-// https://open.bigmodel.cn/api/mcp/web_search_prime/mcp inside the sandbox, and a stdio one, a node
-// script that logs the SHA-256 of the key in its environment and its own command line — and
-// prints "✔ Connected" only after initialize and tools/list succeed. The stub records the
-// Authorization header each request carried.
+// each server in ~/.claude.json's top-level mcpServers and prints "✔ Connected" only after
+// initialize and tools/list succeed. HTTP servers are the harness's MCP stub answering for
+// https://open.bigmodel.cn/api/mcp/… inside the sandbox (it records the Authorization each request
+// carried); stdio ones are a node script that logs the SHA-256 of each key in its environment and
+// the command lines from itself up to Claude Code. First with a hand-written ~/.claude.json, then as
+// install.sh writes it (a fixture profile, then the built-in zhipu), and --uninstall undoes it.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,11 @@ import { DEFAULT_NODE_VERSION, ensureNodeMirror, nodeDistName, type NodeMirror }
 import { ensureClaudeCodeSnapshot, type RegistrySnapshot } from '../../src/harness/npm-registry.js';
 import { localPackage } from '../../src/harness/local-package.js';
 import { hostNodeBinary } from '../../src/harness/node-fixture.js';
-import { buildInstallers } from '../../src/publish/build.js';
 import { PROXY_USER_ENV, runScenario, SANDBOX_HOME, type ScenarioStep } from '../../src/harness/sandbox.js';
 import { HOSTS, standardSites, type SiteSpec } from '../../src/harness/sites.js';
 import { repoPath } from '../../src/paths.js';
 import { resolveProfile } from '../../src/profile/load.js';
+import { buildInstallers } from '../../src/publish/build.js';
 
 const KEY = 'sk-mcp-e2e-7c41d09b';
 const BASE = nodeDistName(DEFAULT_NODE_VERSION);
@@ -138,7 +139,6 @@ describe('MCP servers with the real Claude Code', () => {
     }
     expect(r.files[STUB_LOG]).not.toContain(KEY);
   }, 600_000);
-
 });
 
 describe('MCP servers from a profile, through install.sh', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ZodType } from 'zod';
 import { UserError } from '../errors.js';
-import { profileYaml, REQUIRED_WITHOUT_EXTENDS, type ProfileAnswers } from '../profile/init.js';
+import { DEFAULT_MCP_HEADER, profileYaml, REQUIRED_WITHOUT_EXTENDS, type McpAnswer, type ProfileAnswers } from '../profile/init.js';
 import { builtinProfileIds, parseProfile } from '../profile/load.js';
 import { fieldSchemas, profileJsonSchema } from '../profile/schema.js';
 import type { Region } from '../profile/regions.js';
@@ -34,6 +34,59 @@ function lineReader() {
 
 const optional = (schema: ZodType<string>): ZodType<string> => schema.or(fieldSchemas.empty);
 
+/** "NAME=rest" → [NAME, rest]; a clear error naming the flag otherwise. */
+function splitNamed(flag: string, value: string): [string, string] {
+  const i = value.indexOf('=');
+  if (i <= 0) throw new UserError(`${flag} ${JSON.stringify(value)}: write NAME=…`);
+  return [value.slice(0, i).trim(), value.slice(i + 1).trim()];
+}
+
+/** The MCP servers the --mcp-* flags describe (undefined when none is given). */
+function mcpFromFlags(argv: InitOptions): ProfileAnswers['mcp'] {
+  const servers: McpAnswer[] = [];
+  for (const v of argv['mcp-http'] ?? []) {
+    const [name, url] = splitNamed('--mcp-http', v);
+    servers.push({ name, url, header: DEFAULT_MCP_HEADER });
+  }
+  const keyEnv = new Map((argv['mcp-key-env'] ?? []).map((v) => splitNamed('--mcp-key-env', v)));
+  const env = new Map<string, Record<string, string>>();
+  for (const v of argv['mcp-env'] ?? []) {
+    const colon = v.indexOf(':');
+    if (colon <= 0) throw new UserError(`--mcp-env ${JSON.stringify(v)}: write NAME:VARIABLE=VALUE`);
+    const [variable, value] = splitNamed('--mcp-env', v.slice(colon + 1));
+    env.set(v.slice(0, colon), { ...env.get(v.slice(0, colon)), [variable]: value });
+  }
+  for (const v of argv['mcp-stdio'] ?? []) {
+    const [name, line] = splitNamed('--mcp-stdio', v);
+    servers.push({ name, commandLine: line.split(/\s+/).filter(Boolean), keyEnv: keyEnv.get(name), env: env.get(name) ?? {} });
+  }
+  const stdioNames = new Set(servers.filter((s) => 'commandLine' in s).map((s) => s.name));
+  for (const name of [...keyEnv.keys(), ...env.keys()]) {
+    if (!stdioNames.has(name)) throw new UserError(`--mcp-key-env/--mcp-env name ${name}, which no --mcp-stdio defines`);
+  }
+  return servers.length > 0 ? { enabledByDefault: argv['mcp-by-default'], servers } : undefined;
+}
+
+/** Asks for MCP servers one by one until an empty name. */
+async function askMcp(reader: ReturnType<typeof lineReader>): Promise<ProfileAnswers['mcp']> {
+  const f = fieldSchemas;
+  const servers: McpAnswer[] = [];
+  for (;;) {
+    const name = await reader.ask(servers.length === 0 ? 'MCP server the plan comes with, its name (empty: none)' : 'Another MCP server, its name (empty: done)', '--mcp-http/--mcp-stdio', optional(f.mcpName));
+    if (!name) break;
+    const where = await reader.ask(`${name}: its https URL, or the command line that starts it (e.g. npx -y @acme/mcp)`, '--mcp-http/--mcp-stdio', f.mcpWhere);
+    if (where.startsWith('https://')) {
+      servers.push({ name, url: where, header: DEFAULT_MCP_HEADER });
+    } else {
+      const keyEnv = await reader.ask(`${name}: the environment variable that gives it the key (empty: none)`, '--mcp-key-env', optional(f.envName));
+      servers.push({ name, commandLine: where.split(/\s+/).filter(Boolean), keyEnv: keyEnv || undefined, env: {} });
+    }
+  }
+  if (servers.length === 0) return undefined;
+  const byDefault = await reader.ask('Set them up unless the user declines (y/n)', '--mcp-by-default', f.yesNo, 'n');
+  return { enabledByDefault: /^y/i.test(byDefault), servers };
+}
+
 async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
   const given: ProfileAnswers = {
     id: argv.id ?? '',
@@ -48,6 +101,7 @@ async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
     nodeMirror: argv['node-mirror'],
     npmRegistry: argv['npm-registry'],
     source: argv.source,
+    mcp: mcpFromFlags(argv),
   };
   const models = [argv['model-opus'], argv['model-sonnet'], argv['model-haiku']];
   if (models.some(Boolean)) {
@@ -79,6 +133,7 @@ async function collectAnswers(argv: InitOptions): Promise<ProfileAnswers> {
           given.models = { opus, sonnet, haiku, enabledByDefault: /^y/i.test(byDefault) };
         }
       }
+      if (!given.mcp) given.mcp = await askMcp(reader);
     }
   } finally {
     reader.close();

@@ -18,6 +18,11 @@ export interface InitOptions {
   'node-mirror'?: string;
   'npm-registry'?: string;
   source?: string;
+  'mcp-http'?: string[];
+  'mcp-stdio'?: string[];
+  'mcp-key-env'?: string[];
+  'mcp-env'?: string[];
+  'mcp-by-default': boolean;
   dir: string;
   force: boolean;
   yes: boolean;
@@ -46,6 +51,11 @@ export const initCommand: CommandModule<object, InitOptions> = {
       .option('timeout-ms', { type: 'string', describe: `API_TIMEOUT_MS (default ${DEFAULT_TIMEOUT_MS} for a new profile)` })
       .option('node-mirror', { type: 'string', describe: 'Node.js dist mirror (default from --region)' })
       .option('npm-registry', { type: 'string', describe: 'npm registry (default from --region)' })
+      .option('mcp-http', { type: 'string', array: true, describe: 'an MCP server at an https URL, NAME=URL (the key goes as Authorization: Bearer {key}); repeatable' })
+      .option('mcp-stdio', { type: 'string', array: true, describe: "an MCP server Claude Code starts, 'NAME=COMMAND ARG…' (e.g. 'vision=npx -y @acme/mcp'); repeatable" })
+      .option('mcp-key-env', { type: 'string', array: true, describe: 'NAME=VARIABLE: the environment variable that gives a stdio server the key' })
+      .option('mcp-env', { type: 'string', array: true, describe: 'NAME:VARIABLE=VALUE: another environment variable of a stdio server' })
+      .option('mcp-by-default', { type: 'boolean', default: false, describe: 'set the MCP servers up unless the user declines' })
       .option('source', { type: 'string', describe: 'the page the facts come from (recorded as their provenance)' })
       .option('dir', { type: 'string', default: '.', describe: 'folder to write <id>.yaml into' })
       .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })

@@ -20,6 +20,29 @@ export interface ProfileAnswers {
   npmRegistry?: string | undefined;
   /** Where the facts come from (a page address), recorded as their provenance. */
   source?: string | undefined;
+  mcp?: { enabledByDefault: boolean; servers: McpAnswer[] } | undefined;
+}
+
+/** One MCP server: an https URL (the key in a header), or a command line (the key in a variable). */
+export type McpAnswer =
+  | { name: string; url: string; header: [string, string] }
+  | { name: string; commandLine: string[]; keyEnv: string | undefined; env: Record<string, string> };
+
+/** The header an http server takes the key in unless told otherwise. */
+export const DEFAULT_MCP_HEADER: [string, string] = ['Authorization', 'Bearer {key}'];
+
+function mcpData(a: ProfileAnswers): Record<string, unknown> | undefined {
+  if (!a.mcp || a.mcp.servers.length === 0) return undefined;
+  const provenance = a.source ? { provenance: { source: a.source } } : {};
+  const servers = Object.fromEntries(
+    a.mcp.servers.map((s) => {
+      if ('url' in s) return [s.name, { type: 'http', url: s.url, headers: { [s.header[0]]: s.header[1] }, ...provenance }];
+      const [command, ...args] = s.commandLine;
+      const env = { ...(s.keyEnv ? { [s.keyEnv]: '{key}' } : {}), ...s.env };
+      return [s.name, { type: 'stdio', command, args, ...(Object.keys(env).length > 0 ? { env } : {}), ...provenance }];
+    }),
+  );
+  return { enabledByDefault: a.mcp.enabledByDefault, servers };
 }
 
 /** The fields a profile needs when it does not extend another one. */
@@ -55,6 +78,7 @@ export function profileData(a: ProfileAnswers): Record<string, unknown> {
     models: a.models ? { enabledByDefault: a.models.enabledByDefault, opus: a.models.opus, sonnet: a.models.sonnet, haiku: a.models.haiku } : undefined,
     node: Object.keys(node).length > 0 ? node : undefined,
     npmRegistry: a.npmRegistry,
+    mcp: mcpData(a),
     provenance: Object.keys(provenance).length > 0 ? provenance : undefined,
   });
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { MAX_TIMEOUT_MS } from '../contract.js';
 import { displayText, envName, envValue, fact, httpsUrl, localized, modelName, providerName } from './fields.js';
-import { mcpSchema } from './mcp-schema.js';
+import { mcpSchema, mcpServerName } from './mcp-schema.js';
 import { REGION_DEFAULTS, REGIONS } from './regions.js';
 
 /** The oldest Node.js major a profile's installers accept unless the profile says otherwise (node.minimum). */
@@ -119,6 +119,9 @@ export const fieldSchemas = {
   region: z.enum(REGIONS),
   empty: z.literal(''),
   yesNo: z.string().regex(/^(y|yes|n|no)$/i, 'answer y or n'),
+  mcpName: mcpServerName,
+  envName,
+  mcpWhere: z.string().refine((v) => /^https:\/\/\S+$/.test(v) || /^[A-Za-z0-9._-]+(\s+\S+)*$/.test(v.trim()), { message: 'an https:// URL, or a program name and its arguments' }),
 };
 export type ProfileInput = z.input<typeof profileSchema>;
 

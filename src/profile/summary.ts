@@ -12,6 +12,8 @@ export interface ProfileSummary {
   models: string;
   nodeMirror: string;
   npmRegistry: string;
+  /** MCP server names, "" for none; "(offered)" when not set up by default. */
+  mcp: string;
   /** Facts marked secondary or unverified, e.g. "keyUrl unverified". */
   caveats: string[];
 }
@@ -19,10 +21,15 @@ export interface ProfileSummary {
 export function profileSummary(p: Profile): ProfileSummary {
   const m = p.models;
   const names = m ? [...new Set([m.opus, m.sonnet, m.haiku])].join('/') : '';
-  const caveats = Object.entries(p.provenance).flatMap(([fact, f]) => [
+  const facts: Array<[string, (typeof p.provenance)['baseUrl']]> = [
+    ...Object.entries(p.provenance),
+    ...Object.entries(p.mcp?.servers ?? {}).map(([name, s]): [string, (typeof p.provenance)['baseUrl']] => [`mcp ${name}`, s.provenance]),
+  ];
+  const caveats = facts.flatMap(([fact, f]) => [
     ...(f?.secondary ? [`${fact} secondary`] : []),
     ...(f?.unverified ? [`${fact} unverified`] : []),
   ]);
+  const mcpNames = Object.keys(p.mcp?.servers ?? {}).join(',');
   return {
     id: p.id,
     name: p.name,
@@ -30,6 +37,7 @@ export function profileSummary(p: Profile): ProfileSummary {
     baseUrl: p.baseUrl,
     keyUrl: p.keyUrl,
     models: m ? (m.enabledByDefault ? names : `${names} (offered)`) : '',
+    mcp: p.mcp ? (p.mcp.enabledByDefault ? mcpNames : `${mcpNames} (offered)`) : '',
     nodeMirror: p.node.mirror,
     npmRegistry: p.npmRegistry ?? NPMJS_REGISTRY,
     caveats,
@@ -37,8 +45,8 @@ export function profileSummary(p: Profile): ProfileSummary {
 }
 
 export function summaryTable(rows: ProfileSummary[]): string {
-  const header = ['ID', 'REGION', 'BASE URL', 'MODELS', 'NAME', 'CAVEATS'];
-  const cells = rows.map((r) => [r.id, r.region, r.baseUrl, r.models || '-', r.name.en, r.caveats.join(', ') || '-']);
+  const header = ['ID', 'REGION', 'BASE URL', 'MODELS', 'MCP', 'NAME', 'CAVEATS'];
+  const cells = rows.map((r) => [r.id, r.region, r.baseUrl, r.models || '-', r.mcp || '-', r.name.en, r.caveats.join(', ') || '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   return [header, ...cells].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }

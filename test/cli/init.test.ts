@@ -41,13 +41,51 @@ describe('ccenv init', () => {
 
   test('answers typed on stdin; a wrong answer is asked again with the reason', async () => {
     const dir = tmp();
-    const answers = ['Bad Id', 'beta', 'Beta', '贝塔', '', 'https://beta.example/anthropic/v1', 'https://beta.example/anthropic', 'https://beta.example/keys', 'beta-1', '', 'beta-mini', 'n'];
+    const answers = ['Bad Id', 'beta', 'Beta', '贝塔', '', 'https://beta.example/anthropic/v1', 'https://beta.example/anthropic', 'https://beta.example/keys', 'beta-1', '', 'beta-mini', 'n', ''];
     const r = await ccenv(dir, ['init'], answers.join('\n') + '\n');
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('must be lower-case letters, digits and dashes');
     expect(r.stderr).toContain('must not end in /v1');
     const p = loadProfileFile(path.join(dir, 'beta.yaml'));
     expect(p).toMatchObject({ id: 'beta', region: 'global', baseUrl: 'https://beta.example/anthropic', models: { enabledByDefault: false, opus: 'beta-1', sonnet: 'beta-1', haiku: 'beta-mini' } });
+  });
+
+  test('MCP servers from flags: an http one (key as Bearer {key}) and a stdio one (key in its variable); they validate and build', async () => {
+    const dir = tmp();
+    const r = await ccenv(dir, [
+      'init', '--yes', ...FLAGS, '--no-schema', '--source', 'https://acme.example/docs/mcp',
+      '--mcp-http', 'web-search=https://mcp.acme.example/search',
+      '--mcp-stdio', 'vision=npx -y @acme/vision-mcp', '--mcp-key-env', 'vision=ACME_API_KEY', '--mcp-env', 'vision:ACME_MODE=CN',
+      '--mcp-by-default',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const p = loadProfileFile(path.join(dir, 'acme.yaml'));
+    expect(p.mcp).toEqual({
+      enabledByDefault: true,
+      servers: {
+        'web-search': { type: 'http', url: 'https://mcp.acme.example/search', headers: { Authorization: 'Bearer {key}' }, provenance: { source: 'https://acme.example/docs/mcp', secondary: false, unverified: false } },
+        vision: { type: 'stdio', command: 'npx', args: ['-y', '@acme/vision-mcp'], env: { ACME_API_KEY: '{key}', ACME_MODE: 'CN' }, provenance: { source: 'https://acme.example/docs/mcp', secondary: false, unverified: false } },
+      },
+    });
+    const built = await ccenv(dir, ['build', '--profile', './acme.yaml', '--out', 'dist']);
+    expect(built.exitCode, built.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, 'dist', 'acme', 'install.sh'), 'utf8')).toContain('MCP_ON_BY_DEFAULT=');
+    // a name Claude Code refuses is refused here, with the rule
+    const bad = await ccenv(dir, ['init', '--yes', ...FLAGS, '--force', '--mcp-http', 'web search=https://mcp.acme.example/s']);
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain('letters, digits');
+  }, 120_000);
+
+  test('MCP servers typed at the questions', async () => {
+    const dir = tmp();
+    const answers = ['gamma', 'Gamma', '伽马', '', 'https://gamma.example/anthropic', 'https://gamma.example/keys', '', 'search', 'http://x', 'https://mcp.gamma.example/search', 'vision', 'npx -y @gamma/vision', 'GAMMA_API_KEY', '', 'y'];
+    const r = await ccenv(dir, ['init', '--no-schema'], answers.join('\n') + '\n');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('an https:// URL, or a program name');
+    const p = loadProfileFile(path.join(dir, 'gamma.yaml'));
+    expect(p.mcp?.enabledByDefault).toBe(true);
+    expect(p.mcp?.servers['search']).toMatchObject({ type: 'http', url: 'https://mcp.gamma.example/search', headers: { Authorization: 'Bearer {key}' } });
+    expect(p.mcp?.servers['vision']).toMatchObject({ type: 'stdio', command: 'npx', args: ['-y', '@gamma/vision'], env: { GAMMA_API_KEY: '{key}' } });
   });
 
   test('--extends writes only what differs, and the result is the base plus that', async () => {
@@ -116,8 +154,8 @@ describe('ccenv list', () => {
   test('every built-in profile with its region, mapping and caveats; --json for scripts', async () => {
     const table = await ccenv(REPO_ROOT, ['list']);
     expect(table.exitCode).toBe(0);
-    expect(table.stdout).toMatch(/^deepseek\s+global\s+https:\/\/api\.deepseek\.com\/anthropic\s+-\s+DeepSeek\s+keyUrl unverified$/m);
-    expect(table.stdout).toMatch(/^zhipu\s+cn\s+https:\/\/open\.bigmodel\.cn\/api\/anthropic\s+glm-4\.6\/glm-4\.5-air \(offered\)/m);
+    expect(table.stdout).toMatch(/^deepseek\s+global\s+https:\/\/api\.deepseek\.com\/anthropic\s+-\s+-\s+DeepSeek\s+keyUrl unverified$/m);
+    expect(table.stdout).toMatch(/^zhipu\s+cn\s+https:\/\/open\.bigmodel\.cn\/api\/anthropic\s+glm-4\.6\/glm-4\.5-air \(offered\)\s+web-search-prime,web-reader,zread,zai-mcp-server \(offered\)/m);
     const json = JSON.parse((await ccenv(REPO_ROOT, ['list', '--json'])).stdout) as { id: string; caveats: string[]; nodeMirror: string }[];
     expect(json.map((p) => p.id)).toEqual(['dashscope', 'dashscope-coding', 'dashscope-intl', 'deepseek', 'kimi-coding', 'minimax', 'minimax-cn', 'moonshot', 'moonshot-intl', 'zai', 'zhipu']);
     expect(json.find((p) => p.id === 'moonshot')?.caveats).toEqual(expect.arrayContaining(['baseUrl secondary', 'keyUrl unverified']));

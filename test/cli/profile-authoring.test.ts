@@ -100,7 +100,7 @@ describe('ccenv list names a provider\'s own files', () => {
     const r = await ccenv(dir, 'list', 'corp.yaml', '--profile', 'acme', '--profile', 'deepseek');
     expect(r.exitCode, r.stderr).toBe(0);
     const rows = r.stdout.split('\n');
-    expect(rows[0]).toMatch(/^ID\s+REGION\s+BASE URL\s+MODELS\s+NAME\s+CAVEATS$/);
+    expect(rows[0]).toMatch(/^ID\s+REGION\s+BASE URL\s+MODELS\s+MCP\s+NAME\s+CAVEATS$/);
     expect(rows.slice(1).map((row) => row.split(/\s+/).slice(0, 3))).toEqual([
       ['acme', 'global', 'https://api.acme.example/anthropic'],
       ['deepseek', 'global', 'https://api.deepseek.com/anthropic'],

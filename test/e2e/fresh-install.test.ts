@@ -41,6 +41,7 @@ describe('fresh install through curl | sh', () => {
           pty: [
             { when: 'Enter your Zhipu GLM Coding Plan API key', send: `${KEY}\r` },
             { when: '[y/N]', send: '\r' },
+            { when: '[y/N]', send: '\r' }, // the MCP servers
           ],
           timeoutMs: 600_000,
         },

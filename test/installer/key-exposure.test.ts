@@ -46,6 +46,7 @@ describe('the key is never on a command line', () => {
         answers: [
           { when: 'API key', send: `${KEY}\r` },
           { when: '[y/N]', send: '\r' },
+          { when: '[y/N]', send: '\r' }, // the MCP servers
         ],
       });
       expect(r.exitCode).toBe(0);

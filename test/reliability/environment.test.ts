@@ -164,6 +164,7 @@ describe('terminal and locale', () => {
         answers: [
           { when: 'API key', send: `${KEY}\r` },
           { when: '[y/N]', send: '\r' },
+          { when: '[y/N]', send: '\r' }, // the MCP servers
         ],
       });
       const config = describeConfig(before, snapshotConfig(m.files), KEY, BASE_URL);

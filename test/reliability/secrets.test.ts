@@ -204,6 +204,7 @@ async function runAudit(spec: AuditSpec, key: string): Promise<AuditRun> {
           pty: [
             { when: KEY_PROMPT, send: `${key}\r` },
             { when: '[y/N]', send: '\r' },
+            { when: '[y/N]', send: '\r' }, // the MCP servers
           ],
         }
       : {}),

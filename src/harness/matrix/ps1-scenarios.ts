@@ -7,7 +7,7 @@ import type { PtyAnswer } from '../pty.js';
 import { DEFAULT_TOOLS, type ScenarioResult, type ScenarioStep } from '../sandbox.js';
 import { HOSTS } from '../sites.js';
 import {
-  CLAUDE_JSON, escapeRegExp, INVALID_SETTINGS, KEY, PROXY_ENV, quote, run, scenarioById, seed, SETTINGS, toolbox, USER_CLAUDE_JSON, USER_SETTINGS, YES_NO,
+  CLAUDE_JSON, escapeRegExp, INVALID_SETTINGS, KEY, PROXY_ENV, quote, run, scenarioById, seed, SETTINGS, toolbox, USER_CLAUDE_JSON, USER_SETTINGS, questionAnswers,
   type CellInput, type CellOptions, type Check, type Launch, type Machine, type Scenario,
 } from './scenarios.js';
 
@@ -196,7 +196,7 @@ export const PS1_SCENARIOS: Scenario[] = [
     id: 'key-at-pty',
     title: scenarioById('key-at-pty').title,
     build: cell('node-and-claude', (input) => [
-      ps1Step(input, { env: {}, pty: [{ when: readingKeys(input.subject.prompt), send: `${KEY}\r` }, ...(input.subject.profile.models ? [{ when: readingKeys(YES_NO), send: '\r' }] : [])] }),
+      ps1Step(input, { env: {}, pty: [{ when: readingKeys(input.subject.prompt), send: `${KEY}\r` }, ...questionAnswers(input.subject.profile, readingKeys)] }),
     ]),
     check: ps1Check('key-at-pty', [(r, input) => (r.transcript.includes(input.subject.prompt) ? undefined : `no prompt ${JSON.stringify(input.subject.prompt)} on the terminal`)]),
   },

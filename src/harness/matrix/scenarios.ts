@@ -65,6 +65,12 @@ export const PROXY_ENV = { NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
 /** The yes/no questions (the model mapping's default depends on the profile). */
 export const YES_NO = /\[[yY]\/[nN]\]/;
 
+/** Enter at each yes/no question the installer asks after the key: the model mapping, the MCP servers. */
+export function questionAnswers(profile: { models?: unknown; mcp?: unknown }, wrap: (q: RegExp) => RegExp): PtyAnswer[] {
+  const count = (profile.models ? 1 : 0) + (profile.mcp ? 1 : 0);
+  return Array.from({ length: count }, () => ({ when: wrap(YES_NO), send: '\r' }));
+}
+
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -326,7 +332,7 @@ export const SCENARIOS: Scenario[] = [
     title: 'key typed at a terminal',
     build: (input) => ({
       ...base(input, 'node-and-claude'),
-      steps: [installStep(input, input.lane.system, { env: {}, pty: [{ when: input.subject.prompt, send: `${KEY}\r` }, ...(input.subject.profile.models ? [{ when: YES_NO, send: '\r' }] : [])] })],
+      steps: [installStep(input, input.lane.system, { env: {}, pty: [{ when: input.subject.prompt, send: `${KEY}\r` }, ...questionAnswers(input.subject.profile, (q) => q)] })],
     }),
     check: run([exitIs(EXIT.ok), configured, keyNotShown]),
   },

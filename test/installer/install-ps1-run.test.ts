@@ -196,6 +196,7 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
         { when: /API key[^\n]*\x1b\[6n/, send: 'sk-bad key\r' },
         { when: /API key[^\n]*\x1b\[6n/, send: `${HOSTILE_KEY}\r` },
         { when: /\[y\/N\]/, send: 'y\r' },
+        { when: /MCP servers[\s\S]*?\[y\/N\]/, send: '\r' },
       ],
       timeoutMs: 60_000,
     });
@@ -203,7 +204,7 @@ describe.skipIf(!PWSH)(`install.ps1 under pwsh, from a file${PWSH ? '' : ` — $
     expect(r.transcript).not.toContain(HOSTILE_KEY);
     expect(r.transcript).not.toContain('sk-bad');
     expect(envOf(m)['ANTHROPIC_AUTH_TOKEN']).toBe(HOSTILE_KEY);
-    expect(envOf(m)['ANTHROPIC_DEFAULT_OPUS_MODEL']).toBe('glm-4.6');
+    expect(envOf(m)['ANTHROPIC_DEFAULT_OPUS_MODEL']).toBe('glm-4.7');
   });
 
   test('three empty answers at the prompt: exit 2, as install.sh', async () => {

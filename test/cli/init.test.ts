@@ -155,7 +155,7 @@ describe('ccenv list', () => {
     const table = await ccenv(REPO_ROOT, ['list']);
     expect(table.exitCode).toBe(0);
     expect(table.stdout).toMatch(/^deepseek\s+global\s+https:\/\/api\.deepseek\.com\/anthropic\s+-\s+-\s+DeepSeek\s+keyUrl unverified$/m);
-    expect(table.stdout).toMatch(/^zhipu\s+cn\s+https:\/\/open\.bigmodel\.cn\/api\/anthropic\s+glm-4\.6\/glm-4\.5-air \(offered\)\s+web-search-prime,web-reader,zread,zai-mcp-server \(offered\)/m);
+    expect(table.stdout).toMatch(/^zhipu\s+cn\s+https:\/\/open\.bigmodel\.cn\/api\/anthropic\s+glm-4\.7\/glm-4\.5-air \(offered\)\s+web-search-prime,web-reader,zread,zai-mcp-server \(offered\)/m);
     const json = JSON.parse((await ccenv(REPO_ROOT, ['list', '--json'])).stdout) as { id: string; caveats: string[]; nodeMirror: string }[];
     expect(json.map((p) => p.id)).toEqual(['dashscope', 'dashscope-coding', 'dashscope-intl', 'deepseek', 'kimi-coding', 'minimax', 'minimax-cn', 'moonshot', 'moonshot-intl', 'zai', 'zhipu']);
     expect(json.find((p) => p.id === 'moonshot')?.caveats).toEqual(expect.arrayContaining(['baseUrl secondary', 'keyUrl unverified']));

@@ -51,8 +51,8 @@ describe('key typed at the terminal prompt', () => {
     });
     expect(r.exitCode).toBe(0);
     expect(envOf(m)).toMatchObject({
-      ANTHROPIC_DEFAULT_OPUS_MODEL: 'glm-4.6',
-      ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-4.6',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'glm-4.7',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'glm-4.7',
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'glm-4.5-air',
     });
   });

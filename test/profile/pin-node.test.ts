@@ -59,7 +59,7 @@ describe('ccenv pin-node', () => {
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const text = readFileSync(file, 'utf8');
-    expect(text).toContain('# The seed\'s mapping, offered but off by default');
+    expect(text).toContain('# The current default model as a mapping, offered but off by default');
     const p = loadProfileFile(file);
     expect(p.node.pin).toEqual({
       version: V,

@@ -31,7 +31,7 @@ describe('profile schema', () => {
     expect(p.keyUrl).toBe('https://open.bigmodel.cn/usercenter/proj-mgmt/apikeys');
     expect(p.env).toEqual({ API_TIMEOUT_MS: '3000000', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
     expect(p.name.zh).toContain('智谱');
-    expect(p.models).toEqual({ enabledByDefault: false, opus: 'glm-4.6', sonnet: 'glm-4.6', haiku: 'glm-4.5-air' });
+    expect(p.models).toEqual({ enabledByDefault: false, opus: 'glm-4.7', sonnet: 'glm-4.7', haiku: 'glm-4.5-air' });
     expect(p.node.minimum).toBe(22);
     // a China profile: Node and npm from the China mirror
     expect(p.region).toBe('cn');

@@ -20,7 +20,7 @@ export const ZHIPU_ENV = {
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
 } as const;
 
-export const ZHIPU_MODELS = { opus: 'glm-4.6', sonnet: 'glm-4.6', haiku: 'glm-4.5-air' } as const;
+export const ZHIPU_MODELS = { opus: 'glm-4.7', sonnet: 'glm-4.7', haiku: 'glm-4.5-air' } as const;
 
 export function testBakedProfile(overrides: Partial<BakedProfile> = {}): BakedProfile {
   return {

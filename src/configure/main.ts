@@ -1,12 +1,13 @@
 // The configure program: the one place that edits the user's Claude Code files. Bundled into a
 // single script (bundle.ts), inlined into every installer and run as
-//   CCENV_API_KEY=… node - [--dry-run] [--uninstall [--purge]] [--check-key] [--doctor] [--check]
+//   CCENV_API_KEY=… node - [--dry-run] [--uninstall [--purge]] [--check-key] [--doctor] [--check] [--mcp-conflicts]
 // (program text on stdin). This file reads the arguments once, runs the mode, and turns every
 // error into its exit code and message here, in one place.
 //
 // Inputs: CCENV_API_KEY (configure only; unset → exit 5, empty/unusable → exit 2; blanks around it
 // and one trailing CR/LF stripped), CCENV_LANG (zh* → Chinese), CCENV_USE_MODELS=1 (apply the
-// profile's mapping), CCENV_MODEL_OPUS/_SONNET/_HAIKU (non-empty overrides), CLAUDE_CONFIG_DIR,
+// profile's mapping), CCENV_MODEL_OPUS/_SONNET/_HAIKU (non-empty overrides), CCENV_MCP and
+// CCENV_MCP_REPLACE (which MCP servers, and which of the user's own may be replaced), CLAUDE_CONFIG_DIR,
 // the home directory. Output: one line per file on stdout (updated/created/already up to date;
 // restored/removed on uninstall), warnings and errors on stderr, never the key. Exit codes from
 // src/contract.ts: 0 done · 1 unexpected · 2 usage/unusable key · 4 invalid config (untouched) ·

@@ -29,6 +29,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       log: (line) => console.log(line),
     });
     console.log(`Serving ${argv.dir} at ${handle.url} (Ctrl-C to stop)`);
+    console.log('Landing pages built with --base-url show this address instead; every other file is served as built.');
     const stop = () => {
       void handle.close().then(() => process.exit(0));
     };

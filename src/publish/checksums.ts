@@ -12,10 +12,10 @@ export function sha256Hex(text: string | Buffer): string {
 }
 
 /** `<hash>  <name>` lines, sorted by name (text mode, as sha256sum prints them). */
-export function sumsText(files: Map<string, string>): string {
+export function sumsText(files: Map<string, string | Buffer>): string {
   return [...files.keys()]
     .sort()
-    .map((name) => `${sha256Hex(files.get(name) as string)}  ${name}\n`)
+    .map((name) => `${sha256Hex(files.get(name) as string | Buffer)}  ${name}\n`)
     .join('');
 }
 

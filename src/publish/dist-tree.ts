@@ -1,8 +1,9 @@
 // The dist/ tree, ready for a CDN: per profile its installers (latest), an immutable copy under
-// v<ccenv version>/ (unless told not to), manifest.json, a landing page and SHA256SUMS in every
-// folder; at the top an index page and `_headers`. Rendering is pure; writing and the staleness
-// check are the only places that touch the disk.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+// v<ccenv version>-<content hash>/ (unless told not to), manifest.json, a landing page and SHA256SUMS
+// in every folder; at the top an index page of every profile in the tree and `_headers`. Rendering
+// is pure (what is already on disk comes in as `published`); writing and the staleness check are
+// the only places that touch the disk.
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../profile/schema.js';
 import type { Catalog } from '../messages/catalog.js';
@@ -10,10 +11,11 @@ import { buildConfigureProgram } from '../configure/bundle.js';
 import { bakeProfile } from '../render/context.js';
 import { renderInstaller } from '../render/installer.js';
 import { TARGET_IDS, TARGETS, type TargetId } from '../render/targets.js';
-import { SIGNATURE_FILE, SUMS_FILE, sumsText } from './checksums.js';
-import { headersFile, isVersionFolder, PROFILE_FILES, ROOT_FILES } from './headers.js';
+import { sha256Hex, SIGNATURE_FILE, SUMS_FILE, sumsText } from './checksums.js';
+import { headersFile, isVersionFolder, ROOT_FILES } from './headers.js';
 import { indexPage, landingPage, type Signer } from './landing.js';
-import { buildManifest, gzipSizes, installerUrl, versionFolder } from './manifest.js';
+import { buildManifest, gzipSizes, installerUrl, releaseVersion } from './manifest.js';
+import { EMPTY, isOwnedProfileFile, type IndexEntry, type Published, type PublishedVersion } from './published.js';
 
 /** Relative path (posix) → file content. */
 export type DistTree = Map<string, string>;
@@ -25,12 +27,14 @@ export interface DistOptions {
   versioned?: boolean;
   /** The SSH key SHA256SUMS will be signed with (its public half is shown on the pages). */
   signer?: Signer | null;
+  /** What the output folder already holds (readPublished): kept, listed and checksummed. */
+  published?: Published;
 }
 
-/** SHA256SUMS for every folder of the tree, over the other files in that folder. */
-function addSums(tree: DistTree): void {
-  const folders = new Map<string, Map<string, string>>();
-  for (const [rel, text] of tree) {
+/** SHA256SUMS for every folder of the tree, over the other files in that folder (kept foreign ones too). */
+function addSums(tree: DistTree, foreign: Map<string, Buffer>): void {
+  const folders = new Map<string, Map<string, string | Buffer>>();
+  for (const [rel, text] of [...tree, ...foreign]) {
     const dir = path.posix.dirname(rel);
     if (!folders.has(dir)) folders.set(dir, new Map());
     folders.get(dir)?.set(path.posix.basename(rel), text);
@@ -50,7 +54,10 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
       const text = renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program, installUrl });
       installers.set(target, text);
       tree.set(`${profile.id}/${TARGETS[target].file}`, text);
-      if (opts.versioned) tree.set(`${profile.id}/${versionFolder(ccenvVersion)}/${TARGETS[target].file}`, text);
+    }
+    if (opts.versioned) {
+      const version = releaseVersion(ccenvVersion, installers);
+      for (const [target, text] of installers) tree.set(`${profile.id}/${version}/${TARGETS[target].file}`, text);
     }
     // gzip -9 of the installers runs on the thread pool while the next profile renders; these
     // placeholders keep the tree's order, filled in below
@@ -58,15 +65,31 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
     tree.set(`${profile.id}/index.html`, '');
     pending.push({ profile, installers, sizes: gzipSizes(installers) });
   }
+  const published = opts.published ?? EMPTY;
   for (const { profile, installers, sizes } of pending) {
-    const manifest = buildManifest(profile, installers, ccenvVersion, opts.cdnBase ?? null, opts.versioned ?? false, await sizes);
+    const release = opts.versioned ? releaseOf(profile.id, ccenvVersion, installers, published.versions.get(profile.id) ?? []) : null;
+    const manifest = buildManifest(profile, installers, ccenvVersion, opts.cdnBase ?? null, release, await sizes);
     tree.set(`${profile.id}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
     tree.set(`${profile.id}/index.html`, landingPage(profile, manifest, opts.signer ?? null));
   }
-  tree.set('index.html', indexPage(sorted, ccenvVersion));
+  // the index lists every profile in the tree: this build's and those earlier builds left there
+  const listed = new Map<string, IndexEntry>(published.profiles);
+  for (const p of sorted) listed.set(p.id, { id: p.id, name: p.name, baseUrl: p.baseUrl });
+  tree.set('index.html', indexPage([...listed.values()].sort((a, b) => a.id.localeCompare(b.id)), ccenvVersion));
   tree.set('_headers', headersFile());
-  addSums(tree);
+  addSums(tree, published.foreign);
   return tree;
+}
+
+/** The version the latest installers are, and the profile's published versions with it (appended when new). */
+function releaseOf(id: string, ccenvVersion: string, installers: Map<TargetId, string>, earlier: PublishedVersion[]): { version: string; versions: PublishedVersion[] } {
+  const version = releaseVersion(ccenvVersion, installers);
+  if (earlier.some((v) => v.version === version)) return { version, versions: earlier };
+  const files = TARGET_IDS.map((t) => {
+    const text = installers.get(t) as string;
+    return { name: TARGETS[t].file, path: `${id}/${version}/${TARGETS[t].file}`, bytes: Buffer.byteLength(text), sha256: sha256Hex(text) };
+  }).sort((a, b) => a.name.localeCompare(b.name));
+  return { version, versions: [...earlier, { version, files }] };
 }
 
 /** The installers of the tree (not their versioned copies): what the gates lint. */
@@ -79,18 +102,17 @@ function isVersioned(rel: string): boolean {
   return parts.length === 3 && isVersionFolder(parts[1] as string);
 }
 
-/** Files under outDir that a build owns (latest files of the profile folders, the top files); never versioned ones. */
-function ownedFiles(outDir: string, ids: string[], allFolders: boolean): string[] {
+/** Files under outDir that a build of these profiles owns: their latest files and the top files; never versioned ones, never another profile's. */
+function ownedFiles(outDir: string, ids: string[]): string[] {
   if (!existsSync(outDir)) return [];
-  const folders = allFolders
-    ? readdirSync(outDir).filter((d) => statSync(path.join(outDir, d)).isDirectory())
-    : ids.filter((id) => existsSync(path.join(outDir, id)));
-  const owned = folders.flatMap((d) =>
-    readdirSync(path.join(outDir, d))
-      .filter((f) => (PROFILE_FILES as readonly string[]).includes(f) || /^install\.[a-z0-9]+$/.test(f))
-      .map((f) => `${d}/${f}`),
-  );
-  if (allFolders) owned.push(...(ROOT_FILES as readonly string[]).filter((f) => existsSync(path.join(outDir, f))));
+  const owned = ids
+    .filter((id) => existsSync(path.join(outDir, id)))
+    .flatMap((id) =>
+      readdirSync(path.join(outDir, id))
+        .filter(isOwnedProfileFile)
+        .map((f) => `${id}/${f}`),
+    );
+  owned.push(...ROOT_FILES.filter((f) => existsSync(path.join(outDir, f))));
   return owned;
 }
 
@@ -102,7 +124,7 @@ export interface StaleReport {
   immutable: string[];
 }
 
-export function checkDistTree(outDir: string, tree: DistTree, allFolders: boolean): StaleReport {
+export function checkDistTree(outDir: string, tree: DistTree): StaleReport {
   const ids = [...new Set([...tree.keys()].filter((k) => k.includes('/')).map((k) => k.split('/')[0] as string))];
   const report: StaleReport = { changed: [], missing: [], extra: [], immutable: [] };
   for (const [rel, text] of tree) {
@@ -111,7 +133,7 @@ export function checkDistTree(outDir: string, tree: DistTree, allFolders: boolea
     else if (readFileSync(file, 'utf8') !== text) (isVersioned(rel) ? report.immutable : report.changed).push(rel);
   }
   // A signature belongs to the build that signed; a build without a key neither checks nor keeps one.
-  report.extra = ownedFiles(outDir, ids, allFolders).filter((rel) => !tree.has(rel) && path.posix.basename(rel) !== SIGNATURE_FILE);
+  report.extra = ownedFiles(outDir, ids).filter((rel) => !tree.has(rel) && path.posix.basename(rel) !== SIGNATURE_FILE);
   return report;
 }
 
@@ -120,8 +142,7 @@ export function isStale(r: StaleReport): boolean {
 }
 
 /** Writes what changed; refuses (writing nothing) when a published versioned file would change. */
-export function writeDistTree(outDir: string, tree: DistTree, allFolders: boolean): StaleReport {
-  const report = checkDistTree(outDir, tree, allFolders);
+export function writeDistTree(outDir: string, tree: DistTree, report: StaleReport = checkDistTree(outDir, tree)): StaleReport {
   if (report.immutable.length > 0) return report;
   for (const rel of [...report.changed, ...report.missing]) {
     const file = path.join(outDir, rel);

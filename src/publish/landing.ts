@@ -6,6 +6,7 @@ import { templateNamed } from '../render/environment.js';
 import { TARGETS, type TargetId } from '../render/targets.js';
 import { CDN_PLACEHOLDER, type Manifest } from './manifest.js';
 import { SIGNATURE_NAMESPACE, SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
+import type { IndexEntry } from './published.js';
 
 const TITLES: Record<TargetId, { en: string; zh: string }> = {
   sh: { en: 'macOS and Linux (Terminal)', zh: 'macOS 和 Linux（终端）' },
@@ -90,7 +91,8 @@ export function landingPage(profile: Profile, manifest: Manifest, signer: Signer
   });
 }
 
-export function indexPage(profiles: Profile[], ccenvVersion: string): string {
+/** The root page: every profile in the tree (this build's and those earlier builds left), sorted by id. */
+export function indexPage(profiles: IndexEntry[], ccenvVersion: string): string {
   return templateNamed('index.html.hbs')({
     ccenvVersion,
     profiles: profiles.map((p) => ({ id: p.id, name: p.name, baseUrl: p.baseUrl })),

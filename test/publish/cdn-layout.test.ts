@@ -10,10 +10,12 @@ import { execa } from 'execa';
 import { REPO_ROOT } from '../../src/paths.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import type { Manifest } from '../../src/publish/manifest.js';
+import { sha256Hex } from '../../src/publish/checksums.js';
 
 const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli', 'main.js');
 const ccenv = (args: string[], cwd: string) => execa('node', [CLI, ...args], { cwd, reject: false, stdin: 'ignore' });
-const V = `v${CCENV_VERSION}`;
+/** The release a profile's latest files are (v<ccenv version>-<content hash>), from its manifest. */
+const versionOf = (id: string): string => (JSON.parse(readFileSync(path.join(out, id, 'manifest.json'), 'utf8')) as Manifest).version as string;
 
 function folders(root: string): string[] {
   const out = [root];
@@ -37,6 +39,8 @@ beforeAll(async () => {
 describe('ccenv build: the CDN layout', () => {
   test('latest and versioned installers, manifest, landing pages, index, _headers', () => {
     for (const id of ['zhipu', 'deepseek']) {
+      const V = versionOf(id);
+      expect(V).toMatch(new RegExp(`^v${CCENV_VERSION.replace(/\./g, '\\.')}-[0-9a-f]{8}$`));
       for (const f of ['install.sh', 'install.ps1', 'install.cmd', 'manifest.json', 'index.html', 'SHA256SUMS']) expect(existsSync(path.join(out, id, f)), `${id}/${f}`).toBe(true);
       for (const f of ['install.sh', 'install.ps1', 'install.cmd', 'SHA256SUMS']) expect(existsSync(path.join(out, id, V, f)), `${id}/${V}/${f}`).toBe(true);
       expect(readFileSync(path.join(out, id, V, 'install.sh'), 'utf8')).toBe(readFileSync(path.join(out, id, 'install.sh'), 'utf8'));
@@ -53,8 +57,10 @@ describe('ccenv build: the CDN layout', () => {
       const bytes = readFileSync(path.join(out, f.path));
       expect(f.bytes).toBe(bytes.length);
       expect(f.gzipBytes).toBeLessThan(f.bytes);
-      expect(f.versionedPath).toBe(`zhipu/${V}/${f.name}`);
+      expect(f.versionedPath).toBe(`zhipu/${m.version}/${f.name}`);
     }
+    // one release so far: the latest one, with the checksums of its files
+    expect(m.versions).toEqual([{ version: m.version, files: ['install.cmd', 'install.ps1', 'install.sh'].map((name) => ({ name, path: `zhipu/${m.version}/${name}`, bytes: readFileSync(path.join(out, 'zhipu', name)).length, sha256: sha256Hex(readFileSync(path.join(out, 'zhipu', name))) })) }]);
   });
 
   test('sha256sum -c passes in every folder; one changed byte fails it', async () => {
@@ -83,22 +89,36 @@ describe('ccenv build: the CDN layout', () => {
     expect(h).toContain('/:profile/manifest.json\n  Content-Type: application/json; charset=utf-8\n');
   });
 
-  test('a rebuild with the same sources changes nothing; a changed versioned file is refused, nothing written', async () => {
+  test('a rebuild with the same sources changes nothing; an edited published file is refused, nothing written', async () => {
     const again = await ccenv(['build', '--profile', 'zhipu', '--profile', 'deepseek', '--out', out, '--base-url', 'https://cdn.example.com/ai'], work);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stdout).toContain(`wrote 0 of`);
+    const V = versionOf('zhipu');
     const published = path.join(out, 'zhipu', V, 'install.sh');
-    writeFileSync(published, readFileSync(published, 'utf8').replace('set -u', 'set -u # published earlier'));
+    const original = readFileSync(published, 'utf8');
     const latestBefore = readFileSync(path.join(out, 'zhipu', 'install.sh'), 'utf8');
-    const refused = await ccenv(['build', '--profile', 'zhipu', '--out', out, '--base-url', 'https://cdn.example.com/other'], work);
+    const manifestBefore = readFileSync(path.join(out, 'zhipu', 'manifest.json'), 'utf8');
+    // edited after publishing, its SHA256SUMS left alone: any build of zhipu (whatever its options) refuses
+    writeFileSync(published, original.replace('set -u', 'set -u # published earlier'));
+    const refused = await ccenv(['build', '--profile', 'zhipu', '--out', out, '--base-url', 'https://cdn.example.com/other', '--no-lint'], work);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain(`refusing to change a published file: ${out}/zhipu/${V}/install.sh`);
+    expect(refused.stderr).toContain(`${out}/zhipu/${V}/install.sh: a published file no longer matches its SHA256SUMS`);
     expect(readFileSync(published, 'utf8')).toContain('# published earlier');
-    expect(readFileSync(path.join(out, 'zhipu', 'manifest.json'), 'utf8')).toContain('https://cdn.example.com/ai/');
+    expect(readFileSync(path.join(out, 'zhipu', 'manifest.json'), 'utf8')).toBe(manifestBefore);
     expect(readFileSync(path.join(out, 'zhipu', 'install.sh'), 'utf8')).toBe(latestBefore);
-    const check = await ccenv(['build', '--profile', 'zhipu', '--out', out, '--base-url', 'https://cdn.example.com/ai', '--check'], work);
+    // edited together with its SHA256SUMS: the build that renders this very version refuses to overwrite it
+    const sums = path.join(out, 'zhipu', V, 'SHA256SUMS');
+    const sumsBefore = readFileSync(sums, 'utf8');
+    writeFileSync(sums, sumsBefore.replace(/^[0-9a-f]{64}(?=  install\.sh$)/m, sha256Hex(readFileSync(published))));
+    const refusedToo = await ccenv(['build', '--profile', 'zhipu', '--out', out, '--base-url', 'https://cdn.example.com/ai', '--no-lint'], work);
+    expect(refusedToo.exitCode).toBe(1);
+    expect(refusedToo.stderr).toContain(`refusing to change a published file: ${out}/zhipu/${V}/install.sh`);
+    expect(readFileSync(published, 'utf8')).toContain('# published earlier');
+    const check = await ccenv(['build', '--profile', 'zhipu', '--out', out, '--base-url', 'https://cdn.example.com/ai', '--check', '--no-lint'], work);
     expect(check.exitCode).toBe(1);
     expect(check.stderr).toContain(`published and immutable, but would change: ${out}/zhipu/${V}/install.sh`);
+    writeFileSync(published, original);
+    writeFileSync(sums, sumsBefore);
   }, 120_000);
 
   test('an output folder that is a file: a clear error, exit 1, no stack', async () => {

@@ -2,7 +2,7 @@
 // certificate, for trying the installers before uploading them — and for the e2e harness. A landing
 // page built with --base-url shows the address it is served from instead, so a copied command works
 // against this server; every other file is served byte for byte (its checksum holds).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { startHttpServer, type Handler, type RequestRecord, type SiteRequest } from '../http/server.js';
@@ -40,20 +40,27 @@ function builtBase(pageFile: string): string | null {
 }
 
 /** Where the visitor reached this server: its Host header when it is a plain host[:port], else the listening address. */
-function servedBase(req: SiteRequest, fallback: string): string {
+function servedOrigin(req: SiteRequest, fallback: string): string {
   const host = req.headers.host ?? '';
   return /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(host) ? `${req.scheme}://${host}/` : fallback;
+}
+
+/** The served address of the tree a landing page belongs to: the folder above its profile folder. */
+function treeUrl(root: string, pageFile: string, origin: string): string {
+  const rel = path.relative(root, path.dirname(path.dirname(pageFile)));
+  return origin + (rel ? `${rel.split(path.sep).map(encodeURIComponent).join('/')}/` : '');
 }
 
 /** The static tree, with each landing page's built-in CDN address replaced by this server's. */
 function treeHandler(dir: string, fallback: () => string): Handler {
   const plain = staticHandler({ dir, headersFor });
+  const root = realpathSync(dir); // the handler answers with real paths
   return async (req) => {
     const out = await plain(req);
     if (out.status !== 200 || !out.file || !out.file.endsWith('.html')) return out;
     const base = builtBase(out.file);
     if (!base) return out;
-    const here = servedBase(req, fallback());
+    const here = treeUrl(root, out.file, servedOrigin(req, fallback()));
     return { ...out, file: undefined, body: readFileSync(out.file, 'utf8').split(base).join(here) };
   };
 }

@@ -1,7 +1,7 @@
 // The tree-sitter PowerShell grammar, run as WebAssembly (web-tree-sitter: no node-gyp for npx
 // users), loaded once per process: the PowerShell gate parses with it, and tests walk its trees.
-import { createRequire } from 'node:module';
 import v8 from 'node:v8';
+import { repoPath } from '../paths.js';
 
 export type TsNode = {
   type: string;
@@ -24,8 +24,8 @@ export function powershellParser(): Promise<TsParser> {
     v8.setFlagsFromString('--liftoff-only');
     const { Parser, Language } = await import('web-tree-sitter');
     await Parser.init();
-    const require = createRequire(import.meta.url);
-    const wasm = require.resolve('tree-sitter-powershell/tree-sitter-powershell.wasm');
+    // vendored: the npm package's install script builds a native binding ccenv never loads
+    const wasm = repoPath('vendor', 'tree-sitter-powershell', 'tree-sitter-powershell.wasm');
     const language = await Language.load(wasm);
     const p = new Parser();
     p.setLanguage(language);

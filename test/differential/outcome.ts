@@ -7,7 +7,7 @@ import path from 'node:path';
 import { getAt, isPlainObject, type JsonObject } from '../../src/configure/ops.js';
 import { hashValue } from '../../src/configure/receipt.js';
 
-export type NormId = 'salt' | 'times' | 'hashes' | 'backup-names' | 'home' | 'win-path' | 'modes';
+export type NormId = 'salt' | 'times' | 'hashes' | 'backup-names' | 'home' | 'win-path' | 'win-npx' | 'modes';
 
 /** Why each normalization exists; docs/differential.md prints this table. */
 export const NORMALIZATIONS: Record<NormId, { what: string; why: string }> = {
@@ -20,6 +20,10 @@ export const NORMALIZATIONS: Record<NormId, { what: string; why: string }> = {
   'backup-names': { what: 'backups/<file>.<UTC stamp>[.n] → backups/<file>.<backup k> (k in time order)', why: 'the clock at the run; the bytes of each backup are compared as they are' },
   home: { what: 'the home folder inside receipt `files.*.path` and `createdFolders` → `~`', why: 'each run has its own temporary home (and Windows has C:\\users\\<name>)' },
   'win-path': { what: '`\\` → `/` in receipt `files.*.path` after the home', why: 'Windows paths: the configure program records path.join()\'s native form' },
+  'win-npx': {
+    what: '.claude.json (and its backups) `mcpServers.*`: `"command": "cmd", "args": ["/c", "npx", …]` → `"command": "npx", "args": [… ]`',
+    why: 'on Windows npx is npx.cmd, which Claude Code starts only through cmd /c: the configure program writes that form there (as `claude mcp add` does)',
+  },
   modes: {
     what: 'file mode bits not compared (install.cmd only)',
     why: "Windows has no Unix mode bits (the profile folder's ACL guards the key); Wine creates files 0644 from its umask where install.sh and install.ps1 write 0600. Compared between those two",
@@ -106,6 +110,17 @@ function normalizeReceipt(text: string, tree: Tree, nativeHome: string, used: Se
   return out;
 }
 
+/** Windows' `cmd /c npx …` MCP server entries in .claude.json and its backups read as npx's own (whitespace kept). */
+function normalizeWinNpx(tree: Tree, used: Set<NormId>): void {
+  for (const [rel, state] of Object.entries(tree)) {
+    if (rel !== '.claude.json' && !rel.startsWith(`${BACKUPS}.claude.json.`)) continue;
+    const text = state.text.replace(/"command":(\s*)"cmd",(\s*)"args":(\s*)\[(\s*)"\/c",\s*"npx",\s*/g, '"command":$1"npx",$2"args":$3[$4');
+    if (text === state.text) continue;
+    tree[rel] = { ...state, text };
+    used.add('win-npx');
+  }
+}
+
 /** Backups renamed by their order in time (the stamp sorts as time; .n counts within a second). */
 function normalizeBackupNames(tree: Tree, used: Set<NormId>): Tree {
   const out: Tree = {};
@@ -137,6 +152,7 @@ export function normalize(raw: Tree, nativeHome: string, modesCompared: boolean)
   const used = new Set<NormId>();
   if (!modesCompared) used.add('modes');
   const tree = normalizeBackupNames(raw, used);
+  normalizeWinNpx(tree, used);
   const receipt = tree[RECEIPT];
   if (receipt) tree[RECEIPT] = { ...receipt, text: normalizeReceipt(receipt.text, raw, nativeHome, used) };
   const sorted: Tree = {};

@@ -76,6 +76,9 @@ export const STALE_SETTINGS = `{
 }
 `;
 
+/** (2)'s state file with an MCP server of the user's own named as one of zhipu's (another URL). */
+export const USER_STATE_MCP = JSON.stringify({ ...(JSON.parse(USER_STATE) as object), mcpServers: { 'web-reader': { type: 'http', url: 'https://reader.my-own.dev/mcp' } } }, null, 2);
+
 export const MAPPING = { CCENV_MODEL_OPUS: 'glm-4.6', CCENV_MODEL_SONNET: 'glm-4.5', CCENV_MODEL_HAIKU: 'glm-4.5-air' };
 
 export interface Scenario {
@@ -92,6 +95,7 @@ const json = (tree: Tree, rel: string): Record<string, unknown> => JSON.parse(tr
 const envOf = (tree: Tree) => json(tree, '.claude/settings.json')['env'] as Record<string, string>;
 const backups = (tree: Tree) => Object.keys(tree).filter((k) => k.startsWith('.claude/ccenv/backups/'));
 const zhipu = resolveProfile('zhipu');
+const mcpServers = (tree: Tree) => json(tree, '.claude.json')['mcpServers'] as Record<string, { url?: string; headers?: Record<string, string>; command?: string; args?: string[] }>;
 const moonshot = resolveProfile('moonshot');
 
 function configuredFor(tree: Tree, base: string): void {
@@ -193,6 +197,28 @@ export const SCENARIOS: Scenario[] = [
       expect(t!['.claude/settings.json']?.text).toBe(USER_SETTINGS);
       expect(t!['.claude.json']?.text).toBe(USER_STATE);
       expect(t!['.claude/ccenv/receipt.json']).toBeUndefined();
+    },
+  },
+  {
+    id: 'mcp',
+    title: "8. CCENV_MCP=all over the user's own web-reader MCP server, then --uninstall",
+    before: { '.claude.json': USER_STATE_MCP },
+    steps: [install('zhipu', { CCENV_MCP: 'all' }), uninstall('zhipu')],
+    check: ([t, after], exits) => {
+      expect(exits).toEqual([0, 0]);
+      configuredFor(t!, zhipu.baseUrl);
+      const servers = mcpServers(t!);
+      const bearer = { Authorization: `Bearer ${KEY}` };
+      expect(servers['web-search-prime']).toMatchObject({ type: 'http', url: 'https://open.bigmodel.cn/api/mcp/web_search_prime/mcp', headers: bearer });
+      expect(servers['zread']).toMatchObject({ type: 'http', headers: bearer });
+      // the user's own, kept (CCENV_MCP_REPLACE not given)
+      expect(servers['web-reader']).toEqual({ type: 'http', url: 'https://reader.my-own.dev/mcp' });
+      // npx, or on Windows cmd /c npx
+      const vision = servers['zai-mcp-server']!;
+      expect([vision.command, ...(vision.args ?? [])].join(' ')).toMatch(/^(cmd \/c )?npx -y @z_ai\/mcp-server$/);
+      expect(json(t!, '.claude.json')['projects']).toEqual(JSON.parse(USER_STATE).projects);
+      expect(after!['.claude.json']?.text).toBe(USER_STATE_MCP);
+      expect(after!['.claude/ccenv/receipt.json']).toBeUndefined();
     },
   },
 ];

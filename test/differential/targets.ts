@@ -54,6 +54,17 @@ export interface Target {
 
 const installerFile = (profile: string, ext: string) => repoPath('dist', profile, `install.${ext}`);
 
+/**
+ * A machine with Node ≥ 22 and claude, and an npx on PATH as every Node.js install has one beside
+ * node (the fake machine's node is the bare binary; Windows' zip has npx.cmd): a profile's npx MCP
+ * server is then set up on every target alike. It is never started.
+ */
+async function accountMachine(): Promise<FakeMachine> {
+  const m = await readyMachine();
+  m.addExecutable('npx', '#!/bin/sh\necho "npx is not run in these scenarios" >&2\nexit 1\n');
+  return m;
+}
+
 function shTarget(): Target {
   const dash = shellByName('dash');
   return {
@@ -62,7 +73,7 @@ function shTarget(): Target {
     setup: async () => {},
     teardown: async () => {},
     account: async () => {
-      const m: FakeMachine = await readyMachine();
+      const m = await accountMachine();
       return {
         home: m.home,
         nativeHome: m.home,
@@ -84,7 +95,7 @@ function ps1Target(): Target {
     setup: async () => {},
     teardown: async () => {},
     account: async () => {
-      const m = await readyMachine();
+      const m = await accountMachine();
       return {
         home: m.home,
         nativeHome: m.home,

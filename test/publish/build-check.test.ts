@@ -3,7 +3,7 @@
 // built-in's install.sh, which shellcheck has not seen (~1 s of CPU per file and dialect, 4 per file): the
 // freshness cycle builds with --no-lint (the gate is not what it proves), the finding one profile.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -18,8 +18,9 @@ async function ccenv(...args: string[]) {
 
 beforeAll(async () => {
   copy = mkdtempSync(path.join(tmpdir(), 'ccenv-repo-'));
-  for (const entry of ['package.json', 'tsconfig.json', 'src', 'templates', 'profiles', 'messages', 'dist']) {
-    cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
+  // vendor/: prebuilt parts the gates load at run time (the PowerShell grammar), when the checkout has them
+  for (const entry of ['package.json', 'tsconfig.json', 'src', 'templates', 'profiles', 'messages', 'dist', 'vendor']) {
+    if (existsSync(path.join(REPO_ROOT, entry))) cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
   }
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   await execa(path.join(copy, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: copy });

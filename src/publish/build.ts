@@ -5,10 +5,12 @@ import { staleFactWarnings } from '../profile/fact-age.js';
 import { loadCatalog } from '../messages/catalog.js';
 import { CLI_EXIT, UserError } from '../errors.js';
 import { CCENV_VERSION } from '../version.js';
-import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree } from './dist-tree.js';
+import { checkDistTree, isStale, latestInstallers, renderDistTree, writeDistTree, type PinnedRelease } from './dist-tree.js';
+import { TARGET_IDS, TARGETS } from '../render/targets.js';
 import { SUMS_FILE, SIGNATURE_FILE } from './checksums.js';
-import { readPublished } from './published.js';
+import { readPublished, type Published } from './published.js';
 import { publicKeyOf, signatureProblems, signTree } from './signing.js';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface BuildRequest {
@@ -22,6 +24,29 @@ export interface BuildRequest {
   versioned?: boolean | undefined;
   /** An SSH private key: every SHA256SUMS written gets a SHA256SUMS.sig. */
   signKey?: string | undefined;
+  /** Rollback: `<id>@<version>` makes that published release the profile's latest again. */
+  latest?: string[] | undefined;
+}
+
+/** `--latest id@version`: the published release's installers, read from the tree; refuses what is not there. */
+function pinnedReleases(refs: string[], profiles: Profile[], published: Published, req: BuildRequest): Map<string, PinnedRelease> {
+  const pinned = new Map<string, PinnedRelease>();
+  for (const ref of refs) {
+    const [id, version] = ref.split('@') as [string, string | undefined];
+    if (!version) throw new UserError(`--latest ${ref}: write it as <profile id>@<version>, e.g. acme@v0.1.0-3f9a1c2e`);
+    if (req.versioned === false) throw new UserError(`--latest ${ref}: a rollback needs the v…/ folders; drop --no-versioned`);
+    if (!profiles.some((p) => p.id === id)) throw new UserError(`--latest ${ref}: build ${id} in the same command (--profile <its file>)`);
+    const releases = published.versions.get(id) ?? [];
+    if (!releases.some((v) => v.version === version)) {
+      throw new UserError(`--latest ${ref}: ${req.out}/${id}/ has no release ${version} (it has: ${releases.map((v) => v.version).join(', ') || 'none'})`);
+    }
+    const files = TARGET_IDS.map((t) => [t, path.join(req.out, id, version, TARGETS[t].file)] as const);
+    const absent = files.filter(([, file]) => !existsSync(file)).map(([, file]) => file);
+    if (absent.length > 0) throw new UserError(`--latest ${ref}: the release lacks ${absent.join(', ')} (made before that target existed?)`);
+    const installers = new Map(files.map(([t, file]) => [t, readFileSync(file, 'utf8')] as const));
+    pinned.set(id, { version, installers });
+  }
+  return pinned;
 }
 
 /** Runs a step that reads or writes the output folder; a file-system error is reported, not thrown. */
@@ -67,7 +92,8 @@ export async function buildInstallers(req: BuildRequest, log: Log, error: Log): 
   // what the folder already holds is kept: other profiles stay listed, earlier versions stay in the manifests
   const published = onDisk(error, () => readPublished(req.out, profiles.map((p) => p.id)));
   if (published === null) return CLI_EXIT.failed;
-  const tree = await renderDistTree(profiles, catalog, CCENV_VERSION, { cdnBase, versioned: req.versioned ?? true, signer, published });
+  const latest = pinnedReleases(req.latest ?? [], profiles, published, req);
+  const tree = await renderDistTree(profiles, catalog, CCENV_VERSION, { cdnBase, versioned: req.versioned ?? true, signer, published, latest });
   if (req.lint) {
     // the gates (and execa under them) load only when they run: --no-lint stays fast
     const [{ formatFinding, shellcheck }, { checkPowerShell, formatPsFinding }, { checkCmd, formatCmdFinding }] = await Promise.all([

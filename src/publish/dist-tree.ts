@@ -29,6 +29,14 @@ export interface DistOptions {
   signer?: Signer | null;
   /** What the output folder already holds (readPublished): kept, listed and checksummed. */
   published?: Published;
+  /** Rollback: these profiles' latest files are a published release's (read from disk), not a new render. */
+  latest?: Map<string, PinnedRelease>;
+}
+
+/** A published release made the latest again (`--latest id@version`). */
+export interface PinnedRelease {
+  version: string;
+  installers: Map<TargetId, string>;
 }
 
 /** SHA256SUMS for every folder of the tree, over the other files in that folder (kept foreign ones too). */
@@ -45,29 +53,22 @@ function addSums(tree: DistTree, foreign: Map<string, Buffer>): void {
 export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccenvVersion: string, opts: DistOptions = {}): Promise<DistTree> {
   const tree: DistTree = new Map();
   const sorted = [...profiles].sort((a, b) => a.id.localeCompare(b.id));
-  const pending: { profile: Profile; installers: Map<TargetId, string>; sizes: Promise<Map<TargetId, number>> }[] = [];
+  const pending: { profile: Profile; installers: Map<TargetId, string>; version: string; sizes: Promise<Map<TargetId, number>> }[] = [];
   for (const profile of sorted) {
-    const program = await buildConfigureProgram(bakeProfile(profile, catalog, ccenvVersion));
-    const installers = new Map<TargetId, string>();
-    for (const target of TARGET_IDS) {
-      const installUrl = opts.cdnBase ? installerUrl(opts.cdnBase, profile.id, target) : undefined;
-      const text = renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program, installUrl });
-      installers.set(target, text);
-      tree.set(`${profile.id}/${TARGETS[target].file}`, text);
-    }
-    if (opts.versioned) {
-      const version = releaseVersion(ccenvVersion, installers);
-      for (const [target, text] of installers) tree.set(`${profile.id}/${version}/${TARGETS[target].file}`, text);
-    }
+    const pinned = opts.latest?.get(profile.id);
+    const installers = pinned?.installers ?? (await renderInstallers(profile, catalog, ccenvVersion, opts.cdnBase ?? null));
+    for (const [target, text] of installers) tree.set(`${profile.id}/${TARGETS[target].file}`, text);
+    const version = pinned?.version ?? releaseVersion(ccenvVersion, installers);
+    if (opts.versioned) for (const [target, text] of installers) tree.set(`${profile.id}/${version}/${TARGETS[target].file}`, text);
     // gzip -9 of the installers runs on the thread pool while the next profile renders; these
     // placeholders keep the tree's order, filled in below
     tree.set(`${profile.id}/manifest.json`, '');
     tree.set(`${profile.id}/index.html`, '');
-    pending.push({ profile, installers, sizes: gzipSizes(installers) });
+    pending.push({ profile, installers, version, sizes: gzipSizes(installers) });
   }
   const published = opts.published ?? EMPTY;
-  for (const { profile, installers, sizes } of pending) {
-    const release = opts.versioned ? releaseOf(profile.id, ccenvVersion, installers, published.versions.get(profile.id) ?? []) : null;
+  for (const { profile, installers, version, sizes } of pending) {
+    const release = opts.versioned ? releaseOf(profile.id, version, installers, published.versions.get(profile.id) ?? []) : null;
     const manifest = buildManifest(profile, installers, ccenvVersion, opts.cdnBase ?? null, release, await sizes);
     tree.set(`${profile.id}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
     tree.set(`${profile.id}/index.html`, landingPage(profile, manifest, opts.signer ?? null));
@@ -81,9 +82,19 @@ export async function renderDistTree(profiles: Profile[], catalog: Catalog, ccen
   return tree;
 }
 
+/** A profile's three installers, rendered. */
+async function renderInstallers(profile: Profile, catalog: Catalog, ccenvVersion: string, cdnBase: string | null): Promise<Map<TargetId, string>> {
+  const program = await buildConfigureProgram(bakeProfile(profile, catalog, ccenvVersion));
+  const installers = new Map<TargetId, string>();
+  for (const target of TARGET_IDS) {
+    const installUrl = cdnBase ? installerUrl(cdnBase, profile.id, target) : undefined;
+    installers.set(target, renderInstaller({ profile, target, catalog, ccenvVersion, configureProgram: program, installUrl }));
+  }
+  return installers;
+}
+
 /** The version the latest installers are, and the profile's published versions with it (appended when new). */
-function releaseOf(id: string, ccenvVersion: string, installers: Map<TargetId, string>, earlier: PublishedVersion[]): { version: string; versions: PublishedVersion[] } {
-  const version = releaseVersion(ccenvVersion, installers);
+function releaseOf(id: string, version: string, installers: Map<TargetId, string>, earlier: PublishedVersion[]): { version: string; versions: PublishedVersion[] } {
   if (earlier.some((v) => v.version === version)) return { version, versions: earlier };
   const files = TARGET_IDS.map((t) => {
     const text = installers.get(t) as string;

@@ -2,7 +2,8 @@
 // profile built into the same tree and signed, the own profile fixed (a model name) and rebuilt — a new
 // immutable v…/ folder, latest moved, the old folder byte for byte as it was, the manifest listing
 // both with their checksums, sha256sum -c and ssh-keygen -Y verify passing everywhere; an unchanged
-// rebuild writes nothing; --check tells stale from current; rollback is building the earlier profile.
+// rebuild writes nothing; --check tells stale from current; rollback is building the earlier profile
+// or --latest id@version.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -177,6 +178,32 @@ describe('one tree, many builds; a profile fix is a new release', () => {
     expect(readFileSync(path.join(out, 'acme', 'install.sh'), 'utf8')).toBe(readFileSync(path.join(out, 'acme', old as string, 'install.sh'), 'utf8'));
     await expectSumsEverywhere();
     await expectSignedEverywhere();
+  }, 120_000);
+
+  test('--latest id@version: that published release is the latest again, whatever the profile renders to; one not in the tree is refused', async () => {
+    const [old, now] = (manifest('acme').versions ?? []).map((v) => v.version) as [string, string];
+    expect(manifest('acme').version).toBe(old); // the profile file is the earlier one again (previous test)
+    const releases = new Map([old, now].map((v) => [v, snapshot().get(`acme/${v}/install.sh`)]));
+    const pinned = await build('--profile', './acme.yaml', '--sign-key', key, '--latest', `acme@${now}`);
+    expect(pinned.exitCode, pinned.stderr).toBe(0);
+    expect(manifest('acme').version).toBe(now);
+    expect(manifest('acme').versions?.map((v) => v.version)).toEqual([old, now]);
+    expect(readFileSync(path.join(out, 'acme', 'install.ps1'), 'utf8')).toBe(readFileSync(path.join(out, 'acme', now, 'install.ps1'), 'utf8'));
+    for (const [v, hash] of releases) expect(snapshot().get(`acme/${v}/install.sh`), v).toBe(hash);
+    await expectSumsEverywhere();
+    await expectSignedEverywhere();
+    const fresh = await build('--check', '--profile', './acme.yaml', '--sign-key', key, '--latest', `acme@${now}`);
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+
+    const before = snapshot();
+    const missing = await build('--profile', './acme.yaml', '--sign-key', key, '--latest', 'acme@v0.0.1-deadbeef');
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(`--latest acme@v0.0.1-deadbeef: ${out}/acme/ has no release v0.0.1-deadbeef (it has: ${old}, ${now})`);
+    expect(snapshot()).toEqual(before);
+    // without --latest, latest is what the profile renders to again
+    const back = await build('--profile', './acme.yaml', '--sign-key', key);
+    expect(back.exitCode, back.stderr).toBe(0);
+    expect(manifest('acme').version).toBe(old);
   }, 120_000);
 
   test('--check without the key on a signed tree says to give it', async () => {

@@ -1,8 +1,8 @@
 // The ccenv package as a user gets it: `npm pack` of a copy of this work tree (so prepack compiles
 // there, not into the out/ other tests run from), its file list held to what the commands load,
 // installed with `npm install -g --prefix` and run from that prefix in an empty folder, HOME empty.
-import { beforeAll, describe, expect, test } from 'vitest';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync as mkdtempFs, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -19,6 +19,18 @@ let files: string[];
 let packedSize: number;
 let prefix: string;
 let installLog: string;
+const temporary: string[] = [];
+
+/** A temporary folder, removed after the file's tests (the prefix alone is ~30 MB). */
+function mkdtempSync(prefix: string): string {
+  const dir = mkdtempFs(prefix);
+  temporary.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const d of temporary) rmSync(d, { recursive: true, force: true });
+});
 
 function git(args: string[]): string[] {
   return execaSync('git', args, { cwd: REPO_ROOT, stdin: 'ignore' }).stdout.split('\0').filter(Boolean);

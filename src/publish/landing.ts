@@ -74,6 +74,8 @@ export function landingPage(profile: Profile, manifest: Manifest, signer: Signer
       noQuestions: shown(FLAGGED[f.target].run(`{base}${f.path}`, FLAGGED[f.target].yes), base),
       uninstall: shown(FLAGGED[f.target].run(`{base}${f.path}`, FLAGGED[f.target].uninstall), base),
     })),
+    // a versioned build names its release and the address that pins it
+    release: manifest.version ? { version: manifest.version, ...shown(TARGETS.sh.oneLiner(`{base}${profile.id}/${manifest.version}/${TARGETS.sh.file}`), base) } : null,
     files: manifest.files.map((f) => ({ name: f.name, bytes: String(f.bytes), sha256: f.sha256 })),
     verify: (Object.keys(verify) as TargetId[]).map((t) => ({ target: t, template: verify[t], text: fill(verify[t], base) })),
     // only a signed build has a SHA256SUMS.sig to link and check

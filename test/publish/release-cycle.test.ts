@@ -148,6 +148,9 @@ describe('one tree, many builds; a profile fix is a new release', () => {
       for (const f of v.files) expect(f.sha256, f.path).toBe(after.get(f.path));
     }
     expect(m.files.map((f) => f.versionedPath)).toEqual(m.files.map((f) => `acme/${now}/${f.name}`));
+    // the landing page names the new release and the command that pins it
+    const landing = readFileSync(path.join(out, 'acme', 'index.html'), 'utf8');
+    expect(landing).toContain(`id="pinned-url" data-template="curl -fsSL {base}acme/${now}/install.sh | sh">curl -fsSL ${BASE}acme/${now}/install.sh | sh</code>`);
     await expectSumsEverywhere();
     await expectSignedEverywhere();
     const current = await build('--check', '--profile', './acme.yaml', '--profile', 'zhipu', '--sign-key', key);

@@ -50,11 +50,11 @@ async function moduleInputs(root: string, entries: string[], format: 'esm' | 'ii
 }
 
 /** What the tarball must hold, no more: the compiled modules the entry points reach, the TypeScript
- * the configure bundle is built from at `ccenv build` time, the data folders, package.json, README. */
+ * the configure bundle is built from at `ccenv build` time, the data folders, package.json, README, LICENSE. */
 async function expectedFiles(root: string): Promise<string[]> {
   const compiled = await moduleInputs(root, ENTRY_POINTS, 'esm');
   const configureSources = await moduleInputs(root, ['src/configure/main.ts'], 'iife');
-  return [...new Set([...compiled, ...configureSources, ...DATA_DIRS.flatMap((d) => filesUnder(root, d)), 'package.json', 'README.md'])].sort();
+  return [...new Set([...compiled, ...configureSources, ...DATA_DIRS.flatMap((d) => filesUnder(root, d)), 'package.json', 'README.md', 'LICENSE'])].sort();
 }
 
 beforeAll(async () => {

@@ -43,6 +43,7 @@ describe.skipIf(!PWSH)(`install.ps1 fresh install under pwsh${PWSH ? '' : ` — 
           pty: [
             { when: /API key[^\n]*\x1b\[6n/, send: `${KEY}\r` },
             { when: /\[y\/N\][^\n]*\x1b\[6n/, send: '\r' },
+            { when: /\[y\/N\][^\n]*\x1b\[6n/, send: '\r' }, // the MCP servers
           ],
           timeoutMs: 600_000,
         },

@@ -73,7 +73,7 @@ describe('install.ps1: what docs/windows.md asks, as far as a parser sees it', (
     // node reads the program from stdin; its arguments are flags only
     expect(text).toContain("$ConfigureProgram | & $NodeExe '-' @Arguments | Out-Host");
     const calls = [...text.matchAll(/Invoke-CcenvConfigure \$\w+ (@\([^)]*\)|\$\w+) /g)].map((m) => m[1]);
-    expect(calls.sort()).toEqual(["$configureArgs", "$doctorArgs", "@('--check')", "@('--check-key')", '$uninstallArgs'].sort());
+    expect(calls.sort()).toEqual(["$configureArgs", "$doctorArgs", "@('--check')", "@('--check-key')", "@('--mcp-conflicts')", '$uninstallArgs'].sort());
     // the environment holds it only while the configure program runs (the runs under pwsh prove it)
     expect([...text.matchAll(/^\s*\$env:CCENV_API_KEY = /gm)]).toHaveLength(1);
     expect(text).toMatch(/\$env:CCENV_API_KEY = \$State\.Key\n[^]*?\$ConfigureProgram \| & \$NodeExe[^]*?finally \{[^]*?Remove-Item Env:\\CCENV_API_KEY/);

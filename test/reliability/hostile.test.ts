@@ -480,9 +480,10 @@ function nulAtPrompt(shell: string, argv: string): void {
         answers: [
           { when: KEY_PROMPT, send: 'sk-nul\x00key-123456\r' },
           { when: /\[y\/N\] /, send: '\r' },
+          { when: /\[y\/N\] /, send: '\r' }, // the MCP servers
         ],
       }).catch((e: Error) => {
-        // the model question never came: the installer ended first, with this code
+        // the model or MCP question never came: the installer ended first, with this code
         const ended = /^pty: exited \((\d+)\) before prompt[^\n]*\n([\s\S]*)$/.exec(e.message);
         if (!ended) throw e;
         return { exitCode: Number(ended[1]), transcript: ended[2] as string };

@@ -3,10 +3,10 @@
 // start-up files (or Windows user variables), the endpoint; --check adds one real request.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { childProcess } from './lazy-builtin.js';
 import { CLAUDE_ENV, EXIT, INPUT_ENV, MAX_TIMEOUT_MS } from '../contract.js';
 import { checkEndpoint, probeEndpoint } from './endpoint.js';
+import { findProgram } from './find-program.js';
 import { isSecretName, maskSecret } from './key.js';
 import { activeCloudSwitches } from './merge.js';
 import { reportMcp } from './mcp-doctor.js';
@@ -63,22 +63,9 @@ function describeSetter(ctx: Ctx, s: Setter): string {
   return s.kind === 'environment' ? ctx.t(SOURCE_KIND_MESSAGE.environment) : `${ctx.t(SOURCE_KIND_MESSAGE[s.kind])} ${s.path}`;
 }
 
-/** First file called `name` (or name.cmd / name.exe on Windows) in PATH. */
+/** The program a new shell would run for `name`. */
 function onPath(name: string, io: DoctorIo): string | null {
-  const sep = io.platform === 'win32' ? ';' : ':';
-  const names = io.platform === 'win32' ? [`${name}.cmd`, `${name}.exe`, `${name}.ps1`] : [name];
-  for (const dir of (io.env['PATH'] ?? io.env['Path'] ?? '').split(sep)) {
-    if (!dir) continue;
-    for (const n of names) {
-      const file = path.join(dir, n);
-      try {
-        if (fs.statSync(file).isFile()) return file;
-      } catch {
-        /* not here */
-      }
-    }
-  }
-  return null;
+  return findProgram(name, io.env, io.platform);
 }
 
 function claudeVersion(file: string, io: DoctorIo): string {

@@ -23,7 +23,7 @@ import { removeCreatedFolders } from './created-folders.js';
 import { CcenvError } from './errors.js';
 import { load, loadReceipt } from './files.js';
 import { chosenServers, replaceAllowed, wantedServers, type McpWanted } from './mcp-choice.js';
-import { mcpConflicts } from './mcp-merge.js';
+import { planMcp } from './mcp-merge.js';
 import { parseArgs, readKey, readModels, type Args } from './inputs.js';
 import { withConfigLock } from './lock.js';
 import { createMessages, pickLang, type Messages } from './messages.js';
@@ -75,8 +75,8 @@ function configure(r: Run, key: string | null): number {
 function listMcpConflicts(r: Run, key: string): number {
   const { wanted } = mcpInputs(r, key);
   const value = load('state', r.paths.state).doc.value;
-  const conflicts = mcpConflicts({ value, wanted: wanted.servers, leave: new Set(), receipt: loadReceipt(r.paths.receipt), mayReplace: () => false });
-  for (const name of conflicts) r.io.out(`conflict ${name}`);
+  const { kept } = planMcp({ value, wanted: wanted.servers, leave: new Set(), receipt: loadReceipt(r.paths.receipt), mayReplace: () => false });
+  for (const name of kept) r.io.out(`conflict ${name}`);
   return EXIT.ok;
 }
 

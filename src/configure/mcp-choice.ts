@@ -2,11 +2,10 @@
 // replace (CCENV_MCP_REPLACE), whether each server's program is installed, and the entry Claude
 // Code reads for it, the key filled in.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { EXIT, INPUT_ENV } from '../contract.js';
 import type { BakedMcp, McpSpec } from './baked-profile.js';
 import { CcenvError } from './errors.js';
+import { findProgram } from './find-program.js';
 import type { JsonObject } from './ops.js';
 
 type Env = Record<string, string | undefined>;
@@ -66,25 +65,6 @@ export interface CommandLookup {
   nodeDir: string;
 }
 
-/** The file that runs `command` (PATH, then beside node), or null when it is not installed. */
-export function findCommand(command: string, lookup: CommandLookup): string | null {
-  const win = lookup.platform === 'win32';
-  const exts = win ? ['', ...(lookup.env['PATHEXT'] ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean)] : [''];
-  const dirs = (lookup.env['PATH'] ?? lookup.env['Path'] ?? '').split(win ? ';' : ':').filter(Boolean);
-  for (const dir of [...dirs, lookup.nodeDir]) {
-    for (const ext of exts) {
-      const file = path.join(dir, command + ext);
-      try {
-        const st = fs.statSync(file);
-        if (st.isFile() && (win || (st.mode & 0o111) !== 0)) return file;
-      } catch {
-        /* not here */
-      }
-    }
-  }
-  return null;
-}
-
 function fill(value: string, key: string): string {
   return value.split(KEY_PLACEHOLDER).join(key);
 }
@@ -121,7 +101,7 @@ export function wantedServers(mcp: BakedMcp | undefined, chosen: readonly string
   const wanted: McpWanted = { servers: [], skipped: [] };
   for (const { name, spec } of mcp?.servers ?? []) {
     if (!chosen.includes(name)) continue;
-    const resolved = spec.type === 'stdio' ? findCommand(spec.command, lookup) : null;
+    const resolved = spec.type === 'stdio' ? findProgram(spec.command, lookup.env, lookup.platform, [lookup.nodeDir]) : null;
     if (spec.type === 'stdio' && resolved === null) {
       wanted.skipped.push({ name, command: spec.command });
       continue;

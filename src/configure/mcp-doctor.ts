@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { MCP_SERVERS_KEY } from '../contract.js';
 import { probeMcp } from './endpoint.js';
 import { loadReceipt, load } from './files.js';
-import { findCommand } from './mcp-choice.js';
+import { findProgram } from './find-program.js';
 import type { Messages } from './messages.js';
 import { getAt, isPlainObject } from './ops.js';
 import type { ConfigPaths } from './paths.js';
@@ -70,7 +70,7 @@ export async function reportMcp(io: McpDoctorIo, t: Messages['t'], paths: Config
       const args = Array.isArray(server['args']) ? server['args'].filter((a): a is string => typeof a === 'string') : [];
       // On Windows the entry runs `cmd /c <program>`: look up the program itself.
       const program = server['command'] === 'cmd' && args[0]?.toLowerCase() === '/c' && args[1] ? args[1] : server['command'];
-      const found = findCommand(program, { env: io.env, platform: io.platform, nodeDir: path.dirname(process.execPath) });
+      const found = findProgram(program, io.env, io.platform, [path.dirname(process.execPath)]);
       if (found) io.out(`  ${t('cfg_doc_mcp_stdio_ok', { name, command: program, path: found })}${status}`);
       else {
         const line = t('cfg_doc_mcp_stdio_missing', { name, command: program });

@@ -81,8 +81,3 @@ export function planMcp(i: McpPlanInputs): McpChange {
   }
   return change;
 }
-
-/** The names the user's own servers would keep (for the installer's question before a run). */
-export function mcpConflicts(i: McpPlanInputs): string[] {
-  return planMcp({ ...i, mayReplace: () => false }).kept;
-}

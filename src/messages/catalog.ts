@@ -24,9 +24,8 @@ export const BUILD_PLACEHOLDERS = [
   'model_haiku',
   // this installer's own address (from `ccenv build --base-url`), '<url>' when the build has none
   'install_url',
-  // the profile's MCP servers: their titles for the question, their names for CCENV_MCP
+  // the profile's MCP servers' titles, for the question
   'mcp_titles',
-  'mcp_names',
 ] as const;
 export type BuildValues = Record<(typeof BUILD_PLACEHOLDERS)[number], Record<Lang, string>>;
 

@@ -34,7 +34,6 @@ export function buildValues(profile: Profile, ccenvVersion: string, installUrl?:
     model_haiku: same(profile.models?.haiku ?? ''),
     install_url: same(installUrl ?? INSTALL_URL_PLACEHOLDER),
     mcp_titles: mcpTitles(profile),
-    mcp_names: same(Object.keys(profile.mcp?.servers ?? {}).join(',')),
   };
 }
 
@@ -113,8 +112,8 @@ export interface TemplateContext {
   /** What a failed download or npm install suggests trying instead: the other region's mirrors. */
   otherMirrors: { nodeMirror: string; npmRegistry: string };
   models: { opus: string; sonnet: string; haiku: string; enabledByDefault: string } | false;
-  /** The profile's MCP servers: whether they are set up by default, and their names (comma-separated). */
-  mcp: { enabledByDefault: string; names: string } | false;
+  /** The profile's MCP servers: whether they are set up by default. */
+  mcp: { enabledByDefault: string } | false;
   messages: ShellMessage[];
   configureProgram: string;
   /** install.cmd: the `node -e` loader of the configure program and the hidden key prompt. */
@@ -154,7 +153,7 @@ export function templateContext(
       m && m.opus && m.sonnet && m.haiku
         ? { opus: m.opus, sonnet: m.sonnet, haiku: m.haiku, enabledByDefault: m.enabledByDefault ? 'true' : 'false' }
         : false,
-    mcp: profile.mcp ? { enabledByDefault: profile.mcp.enabledByDefault ? 'true' : 'false', names: Object.keys(profile.mcp.servers).join(',') } : false,
+    mcp: profile.mcp ? { enabledByDefault: profile.mcp.enabledByDefault ? 'true' : 'false' } : false,
     messages: installerMessages(profile, catalog, ccenvVersion, target, installUrl),
     configureProgram,
     configureLoader: CONFIGURE_LOADER_JS,

@@ -496,8 +496,8 @@ describe.skipIf(skip)('install.cmd under Wine', () => {
       copyFileSync(repoPath('dist', id, 'install.cmd'), file);
       const key = `sk-${id}-cmd-123`;
       const r = await install(['--yes'], { env: { CCENV_API_KEY: key }, file });
-      expect(r.stderr, id).toBe('');
-      expect(r.code, id).toBe(0);
+      // one assertion: the exit code and what was said on stderr show together when it fails
+      expect({ code: r.code, stderr: r.stderr }, id).toEqual({ code: 0, stderr: '' });
       const mapped = p.models?.enabledByDefault
         ? { ANTHROPIC_DEFAULT_OPUS_MODEL: p.models.opus, ANTHROPIC_DEFAULT_SONNET_MODEL: p.models.sonnet, ANTHROPIC_DEFAULT_HAIKU_MODEL: p.models.haiku }
         : {};

@@ -106,4 +106,25 @@ describe.skipIf(skip)('install.cmd under Wine: the MCP servers', () => {
     expect(servers['web-reader']).toEqual({ type: 'http', url: `${ZHIPU_MCP}/web_reader/mcp`, headers: BEARER });
     expect(Object.keys(servers).sort()).toEqual(['web-reader', 'web-search-prime', 'zai-mcp-server', 'zread']);
   }, 180_000);
+  test('--dry-run at a console asks the same questions and shows the servers it would set up, the key masked; .claude.json is left byte for byte', async () => {
+    const env = wineEnv(machine.prefix, { env: { CCENV_API_KEY: KEY }, path: [machine.dirs.shims, machine.dirs.node, machine.dirs.claude] });
+    const r = await runInPty(`stty -icrnl; wine cmd /c '${windowsPath(installer)}' --dry-run`, {
+      env,
+      cwd: machine.work,
+      answers: [
+        { when: "Map Claude Code's models", send: '\r' },
+        { when: 'Also set up Zhipu GLM Coding Plan', send: 'y\r' },
+        { when: 'You already have MCP servers of your own', send: 'y\r' },
+      ],
+      timeoutMs: 150_000,
+    });
+    const shown = r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '');
+    expect(r.exitCode, shown).toBe(0);
+    expect(shown).toContain('named web-reader. Replace them');
+    expect(shown).toMatch(/mcpServers\.web-search-prime/);
+    expect(shown).toMatch(/mcpServers\.web-reader/);
+    expect(shown).not.toContain(KEY);
+    expect(readFileSync(stateFile(), 'utf8')).toBe(USER_STATE);
+    expect(existsSync(path.join(machine.prefix.userDir, '.claude', 'settings.json'))).toBe(false);
+  }, 180_000);
 });

@@ -232,6 +232,8 @@ describe('MCP servers from a profile, through install.sh', () => {
     // npx fetched the package from the registry
     expect(list.requests.some((q) => q.site === 'npm-registry' && q.url.endsWith(`/${STUB_PACKAGE}-1.0.0.tgz`) && q.status === 200)).toBe(true);
     const calls = mcpCalls(list.requests);
+    const masked = (v: string | undefined) => v?.replaceAll(KEY, `${KEY.slice(0, 4)}...${KEY.slice(-4)}`);
+    for (const c of calls) console.log(`HTTP MCP stub: ${c.method} https://${c.host}${c.url} ${c.status} ${c.rpc.join(',') || '-'} Authorization: ${masked(c.authorization) ?? '(none)'}`);
     expect(calls.find((c) => c.rpc.includes('initialize'))).toMatchObject({ status: 200, authorization: `Bearer ${KEY}` });
     expect(calls.find((c) => c.rpc.includes('tools/list'))).toMatchObject({ status: 200, key: KEY });
     expect(calls.every((c) => c.key === KEY)).toBe(true);
@@ -254,6 +256,8 @@ describe('MCP servers from a profile, through install.sh', () => {
     expect(r.files[STUB_LOG]).not.toContain(KEY);
 
     // --uninstall: ~/.claude.json is the user's file again, byte for byte
+    const digest = (t: string | null | undefined) => (t == null ? 'missing' : `${Buffer.byteLength(t)} bytes, sha256 ${sha256(t)}`);
+    console.log(`~/.claude.json seeded: ${digest(seed)}\n~/.claude.json after install: ${digest(r.files['claude-after-install.json'])}\n~/.claude.json after --uninstall: ${digest(r.files['.claude.json'])}`);
     expect(r.files['.claude.json']).toBe(seed);
   }, 900_000);
 

@@ -13,6 +13,7 @@ import { ensureWinePrefix, missingWine, windowsPath, wineEnv, writeUserFile } fr
 import { runInPty } from '../../src/harness/pty.js';
 import { repoPath } from '../../src/paths.js';
 import { listTree } from '../support/home-listing.js';
+import { WINE_RETRY } from '../support/wine-retry.js';
 
 const skip = missingWine();
 const KEY = 'sk-mcp-cmd-0123456789abcdef';
@@ -54,7 +55,7 @@ afterEach(() => {
 
 const install = (args: string[], env: Record<string, string> = {}) => runCmd(machine, [windowsPath(installer), ...args], { env });
 
-describe.skipIf(skip)('install.cmd under Wine: the MCP servers', () => {
+describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_RETRY, () => {
   test('CCENV_MCP=all with CCENV_YES=1: zhipu\'s servers with the key (npx through cmd /c), the user\'s own web-reader kept with a warning; --uninstall restores .claude.json byte for byte', async () => {
     const r = await install([], { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_MCP: 'all' });
     expect(r.code, r.stdout + r.stderr).toBe(0);

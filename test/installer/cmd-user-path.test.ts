@@ -15,7 +15,7 @@ import { EXIT } from '../../src/contract.js';
 import { ensureWinNodeMirror } from '../../src/harness/wine/node-win-mirror.js';
 import { ensureWinePrefix, missingWine, runWine, startWineServer, windowsPath, type WinePrefix } from '../../src/harness/wine/prefix.js';
 import { repoPath } from '../../src/paths.js';
-import { WINE_RETRY } from '../support/wine-retry.js';
+import { WINE_TEST_OPTIONS } from '../support/wine-test-options.js';
 
 const skip = missingWine();
 
@@ -174,7 +174,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe.skipIf(skip)('install.cmd: the user PATH after install and --uninstall, byte for byte (Wine reg.exe)', WINE_RETRY, () => {
+describe.skipIf(skip)('install.cmd: the user PATH after install and --uninstall, byte for byte (Wine reg.exe)', WINE_TEST_OPTIONS, () => {
   test.each(CASES)('$name', async (c) => {
     const out = path.join(work, 'case');
     rmSync(out, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { ensureConsoleProbe, ensureWineShims } from '../../src/harness/wine/shim
 import { runInPty } from '../../src/harness/pty.js';
 import { findProgram } from '../../src/harness/tools.js';
 import { repoPath } from '../../src/paths.js';
-import { WINE_RETRY } from '../support/wine-retry.js';
+import { WINE_TEST_OPTIONS } from '../support/wine-test-options.js';
 
 const skip = missingWine() ?? (findProgram('x86_64-w64-mingw32-gcc') ? undefined : 'no mingw');
 const ORIGINAL_PATH = { type: 'REG_EXPAND_SZ', value: 'C:\\tools' };
@@ -165,7 +165,7 @@ const zipPath = () => `/mirrors/node/latest-v22.x/${zipName}`;
 const shasumsPath = '/mirrors/node/latest-v22.x/SHASUMS256.txt';
 const nodeInstalled = () => existsSync(path.join(prefix.localAppData, 'ccenv', 'node', 'node.exe'));
 
-describe.skipIf(skip)('install.cmd downloads under Wine (network contract)', WINE_RETRY, () => {
+describe.skipIf(skip)('install.cmd downloads under Wine (network contract)', WINE_TEST_OPTIONS, () => {
   test('a transfer cut at 60 % resumes with a Range request: about 1.0x the bytes, verified, installed', async () => {
     const r = await install('cut', [{ kind: 'cut', at: 0.6, path: zipPath(), times: 1 }]);
     expect(r.code, r.stderr).toBe(0);

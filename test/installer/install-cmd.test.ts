@@ -31,7 +31,7 @@ import { parseShasums, writeNodePin } from '../../src/profile/pin-node.js';
 import { CCENV_VERSION } from '../../src/version.js';
 import { renderForTest } from '../support/render.js';
 import { listTree } from '../support/home-listing.js';
-import { WINE_RETRY } from '../support/wine-retry.js';
+import { WINE_TEST_OPTIONS } from '../support/wine-test-options.js';
 
 const skip = missingWine();
 const PROFILE_ENV = {
@@ -111,7 +111,7 @@ const settingsFile = () => path.join(prefix.userDir, '.claude', 'settings.json')
 const readSettings = () => JSON.parse(readFileSync(settingsFile(), 'utf8')) as { env: Record<string, string>; [k: string]: unknown };
 const requests = () => shimRequestLog(machine);
 
-describe.skipIf(skip)('install.cmd under Wine', WINE_RETRY, () => {
+describe.skipIf(skip)('install.cmd under Wine', WINE_TEST_OPTIONS, () => {
   test('--version and --help answer without a key; an unknown option is exit 2', async () => {
     const version = await install(['--version']);
     expect(version).toMatchObject({ code: 0, stderr: '' });
@@ -656,7 +656,7 @@ describe.skipIf(skip)('install.cmd under Wine', WINE_RETRY, () => {
   }, 180_000);
 });
 
-describe.skipIf(skip)('install.cmd under Wine: Node.js and Claude Code present — the configure-only path', WINE_RETRY, () => {
+describe.skipIf(skip)('install.cmd under Wine: Node.js and Claude Code present — the configure-only path', WINE_TEST_OPTIONS, () => {
   /** Claude Code as npm leaves it on Windows: claude.cmd beside node_modules, bin\claude.exe the native binary (here: 5000 bytes never run). */
   function npmClaude(): { dir: string; ran: string } {
     const dir = mkdtempSync(path.join(work, 'claude-npm-'));

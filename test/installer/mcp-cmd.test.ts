@@ -13,7 +13,7 @@ import { ensureWinePrefix, missingWine, windowsPath, wineEnv, writeUserFile } fr
 import { runInPty } from '../../src/harness/pty.js';
 import { repoPath } from '../../src/paths.js';
 import { listTree } from '../support/home-listing.js';
-import { WINE_RETRY } from '../support/wine-retry.js';
+import { WINE_TEST_OPTIONS } from '../support/wine-test-options.js';
 
 const skip = missingWine();
 const KEY = 'sk-mcp-cmd-0123456789abcdef';
@@ -55,7 +55,7 @@ afterEach(() => {
 
 const install = (args: string[], env: Record<string, string> = {}) => runCmd(machine, [windowsPath(installer), ...args], { env });
 
-describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_RETRY, () => {
+describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_TEST_OPTIONS, () => {
   test('CCENV_MCP=all with CCENV_YES=1: zhipu\'s servers with the key (npx through cmd /c), the user\'s own web-reader kept with a warning; --uninstall restores .claude.json byte for byte', async () => {
     const r = await install([], { CCENV_API_KEY: KEY, CCENV_YES: '1', CCENV_MCP: 'all' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -85,11 +85,15 @@ describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_RETRY, () 
     expect(userFiles()).toEqual(before);
   }, 120_000);
 
-  test('at a console: yes at the MCP question, then yes to replacing the user\'s own web-reader: zhipu\'s replaces it', async () => {
-    // A pseudo-terminal gives Wine's cmd a console: set /p reads each typed line from it. The
-    // console wraps at 80 columns: each prompt is waited for by its first words.
+  /**
+   * install.cmd at a console: the default (no) at the models question, yes to the MCP question and
+   * yes to replacing the user's own servers. A pseudo-terminal gives Wine's cmd a console (set /p
+   * reads each typed line from it); the console wraps at 80 columns, so each prompt is waited for by
+   * its first words. `shown`: the transcript without escapes or line breaks.
+   */
+  async function atConsoleSayingYes(args: string): Promise<{ exitCode: number | null; shown: string }> {
     const env = wineEnv(machine.prefix, { env: { CCENV_API_KEY: KEY }, path: [machine.dirs.shims, machine.dirs.node, machine.dirs.claude] });
-    const r = await runInPty(`stty -icrnl; wine cmd /c '${windowsPath(installer)}'`, {
+    const r = await runInPty(`stty -icrnl; wine cmd /c '${windowsPath(installer)}'${args}`, {
       env,
       cwd: machine.work,
       answers: [
@@ -99,8 +103,12 @@ describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_RETRY, () 
       ],
       timeoutMs: 150_000,
     });
-    const shown = r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '');
-    expect(r.exitCode, shown).toBe(0);
+    return { exitCode: r.exitCode, shown: r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '') };
+  }
+
+  test('at a console: yes at the MCP question, then yes to replacing the user\'s own web-reader: zhipu\'s replaces it', async () => {
+    const { exitCode, shown } = await atConsoleSayingYes('');
+    expect(exitCode, shown).toBe(0);
     expect(shown).toContain('named web-reader. Replace them');
     expect(shown).not.toContain(KEY);
     const servers = serversIn();
@@ -108,19 +116,8 @@ describe.skipIf(skip)('install.cmd under Wine: the MCP servers', WINE_RETRY, () 
     expect(Object.keys(servers).sort()).toEqual(['web-reader', 'web-search-prime', 'zai-mcp-server', 'zread']);
   }, 180_000);
   test('--dry-run at a console asks the same questions and shows the servers it would set up, the key masked; .claude.json is left byte for byte', async () => {
-    const env = wineEnv(machine.prefix, { env: { CCENV_API_KEY: KEY }, path: [machine.dirs.shims, machine.dirs.node, machine.dirs.claude] });
-    const r = await runInPty(`stty -icrnl; wine cmd /c '${windowsPath(installer)}' --dry-run`, {
-      env,
-      cwd: machine.work,
-      answers: [
-        { when: "Map Claude Code's models", send: '\r' },
-        { when: 'Also set up Zhipu GLM Coding Plan', send: 'y\r' },
-        { when: 'You already have MCP servers of your own', send: 'y\r' },
-      ],
-      timeoutMs: 150_000,
-    });
-    const shown = r.transcript.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r?\n/g, '');
-    expect(r.exitCode, shown).toBe(0);
+    const { exitCode, shown } = await atConsoleSayingYes(' --dry-run');
+    expect(exitCode, shown).toBe(0);
     expect(shown).toContain('named web-reader. Replace them');
     expect(shown).toMatch(/mcpServers\.web-search-prime/);
     expect(shown).toMatch(/mcpServers\.web-reader/);
